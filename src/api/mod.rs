@@ -1,0 +1,195 @@
+//! Typed provider API calls, without I/O: which URL and headers a request uses, and what a
+//! response means. The browser layer only moves the bytes.
+
+pub mod harvest;
+
+use crate::oauth::{Config, Session, TokenTransport};
+use std::fmt;
+use thiserror::Error;
+use url::Url;
+
+/// Harvest's account header for the header transport.
+pub const ACCOUNT_HEADER: &str = "Harvest-Account-Id";
+
+/// A ready-to-send GET. Its `Debug` shows only the path: the URL may carry the token.
+pub struct ApiRequest {
+    pub url: Url,
+    pub headers: Vec<(&'static str, String)>,
+}
+
+impl fmt::Debug for ApiRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ApiRequest({})", self.url.path())
+    }
+}
+
+/// Why an API call failed, in terms the person can act on.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+pub enum ApiError {
+    #[error("The provider no longer accepts this sign-in. Please sign in again.")]
+    Unauthorized,
+    #[error("You do not have permission for this: {0}")]
+    Forbidden(String),
+    #[error("The provider answered with an error (HTTP {status}): {message}")]
+    Http { status: u16, message: String },
+    #[error("The provider could not be reached. Check your connection and try again.")]
+    Network,
+    #[error("The provider's answer could not be read.")]
+    Malformed,
+    #[error("Refused to send the token to {0}: it is not the configured API origin.")]
+    ForeignOrigin(String),
+}
+
+/// Builds a GET to `path` under the API base with the configured transport: the token and
+/// account in the query, or in headers, never both.
+pub fn request(
+    config: &Config,
+    session: &Session,
+    path: &str,
+    account_id: Option<u64>,
+) -> Result<ApiRequest, ApiError> {
+    let base = config.api_base.as_str().trim_end_matches('/');
+    let url = Url::parse(&format!("{base}/{}", path.trim_start_matches('/')))
+        .map_err(|_| ApiError::Malformed)?;
+    authorize(config, session, url, account_id)
+}
+
+/// Attaches credentials to a URL that must be on a configured API origin.
+pub fn authorize(
+    config: &Config,
+    session: &Session,
+    mut url: Url,
+    account_id: Option<u64>,
+) -> Result<ApiRequest, ApiError> {
+    if !config.is_api_origin(&url) {
+        return Err(ApiError::ForeignOrigin(url.origin().ascii_serialization()));
+    }
+    let token = session.access_token.secret();
+    let mut headers = Vec::new();
+    match config.token_transport {
+        TokenTransport::Query => {
+            let mut q = url.query_pairs_mut();
+            q.append_pair("access_token", token);
+            if let Some(id) = account_id {
+                q.append_pair("account_id", &id.to_string());
+            }
+        }
+        TokenTransport::Header => {
+            headers.push(("Authorization", format!("Bearer {token}")));
+            if let Some(id) = account_id {
+                headers.push((ACCOUNT_HEADER, id.to_string()));
+            }
+        }
+    }
+    Ok(ApiRequest { url, headers })
+}
+
+/// Reads an error response leniently: an OAuth JSON error, a JSON `message`, or plain text
+/// (HTML bodies are summarised, never rendered).
+pub fn error_from(status: u16, body: &str) -> ApiError {
+    let json: Option<serde_json::Value> = serde_json::from_str(body).ok();
+    let field = |k: &str| {
+        json.as_ref()
+            .and_then(|j| j.get(k))
+            .and_then(|v| v.as_str())
+            .map(str::to_owned)
+    };
+    let message = field("error_description")
+        .or_else(|| field("message"))
+        .or_else(|| field("error"))
+        .unwrap_or_else(|| {
+            let text = body.trim();
+            if text.is_empty() || text.starts_with('<') {
+                "no details were given".to_owned()
+            } else {
+                text.chars().take(200).collect()
+            }
+        });
+    match status {
+        401 => ApiError::Unauthorized,
+        403 => ApiError::Forbidden(message),
+        _ => ApiError::Http { status, message },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::oauth::config::tests::sample;
+    use crate::oauth::{AccessToken, Scope};
+
+    fn session() -> Session {
+        Session {
+            provider: "harvest".into(),
+            access_token: AccessToken::new("T0K"),
+            expires_at_ms: None,
+            scope: Scope::parse("harvest:1"),
+        }
+    }
+
+    #[test]
+    fn query_transport_puts_token_and_account_in_the_query_and_no_header() {
+        let r = request(&sample(), &session(), "/users/me", Some(5_000_000_001)).unwrap();
+        assert_eq!(
+            r.url.as_str(),
+            "https://api.harvestapp.com/v2/users/me?access_token=T0K&account_id=5000000001"
+        );
+        assert!(r.headers.is_empty());
+    }
+
+    #[test]
+    fn header_transport_puts_no_token_in_the_url() {
+        let mut config = sample();
+        config.token_transport = TokenTransport::Header;
+        let r = request(&config, &session(), "users/me", Some(7)).unwrap();
+        assert_eq!(r.url.as_str(), "https://api.harvestapp.com/v2/users/me");
+        assert_eq!(
+            r.headers,
+            vec![
+                ("Authorization", "Bearer T0K".to_owned()),
+                (ACCOUNT_HEADER, "7".to_owned())
+            ]
+        );
+    }
+
+    #[test]
+    fn token_is_never_attached_to_a_foreign_origin() {
+        let url = Url::parse("https://evil.example/v2/users/me").unwrap();
+        assert_eq!(
+            authorize(&sample(), &session(), url, None).unwrap_err(),
+            ApiError::ForeignOrigin("https://evil.example".into())
+        );
+    }
+
+    #[test]
+    fn request_debug_hides_the_token() {
+        let r = request(&sample(), &session(), "users/me", None).unwrap();
+        assert_eq!(format!("{r:?}"), "ApiRequest(/v2/users/me)");
+    }
+
+    #[test]
+    fn error_bodies_are_read_leniently() {
+        assert_eq!(
+            error_from(401, "{\"error\":\"invalid_token\"}"),
+            ApiError::Unauthorized
+        );
+        assert_eq!(
+            error_from(403, "{\"message\":\"No access\"}"),
+            ApiError::Forbidden("No access".into())
+        );
+        assert_eq!(
+            error_from(500, "<html><b>boom</b></html>"),
+            ApiError::Http {
+                status: 500,
+                message: "no details were given".into()
+            }
+        );
+        assert_eq!(
+            error_from(502, "Bad gateway"),
+            ApiError::Http {
+                status: 502,
+                message: "Bad gateway".into()
+            }
+        );
+    }
+}

@@ -1,0 +1,16 @@
+//! The protocol core: pure Rust, no browser calls. Time and randomness come in as arguments,
+//! so every rule here is a fast native test.
+
+pub mod callback;
+pub mod config;
+pub mod pending;
+pub mod scope;
+pub mod secret;
+pub mod session;
+
+pub use callback::{CallbackError, Completed, ProviderError};
+pub use config::{Config, ConfigError, TokenStorage, TokenTransport};
+pub use pending::PendingRequest;
+pub use scope::Scope;
+pub use secret::{AccessToken, State};
+pub use session::Session;

@@ -1,0 +1,166 @@
+//! The pending authorization request: what this tab asked for, kept until the callback.
+//!
+//! It is the only thing that makes a callback trustworthy. A callback is accepted only if a
+//! pending request exists, is younger than [`MAX_AGE_MS`], was made for the same provider, and
+//! its `state` matches exactly; the caller deletes it on first use, success or not, so a
+//! callback URL cannot be replayed.
+
+use super::config::Config;
+use super::secret::{State, STATE_BYTES};
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+/// A pending request older than this is refused: a sign-in takes seconds, and a short life
+/// bounds the window in which a leaked `state` is worth anything.
+pub const MAX_AGE_MS: u64 = 10 * 60 * 1000;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PendingRequest {
+    pub state: State,
+    pub provider: String,
+    pub redirect_uri: String,
+    pub scopes: Vec<String>,
+    /// The in-app route to show after sign-in. Chosen by the app before leaving, never by the
+    /// callback URL, so the callback cannot redirect anywhere (no open redirect).
+    pub return_to: String,
+    pub created_at_ms: u64,
+}
+
+impl PendingRequest {
+    /// A fresh request. `random` must come from the platform CSPRNG; `now_ms` is wall-clock
+    /// milliseconds since the Unix epoch.
+    pub fn new(config: &Config, random: [u8; STATE_BYTES], return_to: &str, now_ms: u64) -> Self {
+        PendingRequest {
+            state: State::from_random(random),
+            provider: config.provider.clone(),
+            redirect_uri: config.redirect_uri.to_string(),
+            scopes: config.scopes.clone(),
+            return_to: in_app_route(return_to),
+            created_at_ms: now_ms,
+        }
+    }
+
+    /// The URL to send the browser to: the configured authorize URL, its own query kept, plus
+    /// `client_id`, `response_type=token`, `redirect_uri`, `state` and (if any) `scope`.
+    pub fn authorize_url(&self, config: &Config) -> Url {
+        let mut url = config.authorize_url.clone();
+        {
+            let mut query = url.query_pairs_mut();
+            query
+                .append_pair("client_id", &config.client_id)
+                .append_pair("response_type", "token")
+                .append_pair("redirect_uri", &self.redirect_uri)
+                .append_pair("state", self.state.secret());
+            if !self.scopes.is_empty() {
+                query.append_pair("scope", &self.scopes.join(" "));
+            }
+        }
+        url
+    }
+
+    /// Whether the request has outlived [`MAX_AGE_MS`]. A clock that went backwards by more
+    /// than a minute also counts as too old: the record cannot be trusted to be fresh.
+    pub fn is_expired(&self, now_ms: u64) -> bool {
+        now_ms.saturating_sub(self.created_at_ms) > MAX_AGE_MS
+            || self.created_at_ms > now_ms + 60_000
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a pending request always serializes")
+    }
+
+    /// `None` for anything that is not a record we wrote: storage is not trusted to be intact.
+    pub fn from_json(text: &str) -> Option<Self> {
+        serde_json::from_str(text).ok()
+    }
+}
+
+/// Keeps a return route inside the app: an absolute path, not a scheme-relative `//host` or a
+/// `/\host` that some browsers read as one. Anything else returns to `/`.
+pub fn in_app_route(route: &str) -> String {
+    let safe = route.starts_with('/')
+        && !route.starts_with("//")
+        && !route.starts_with("/\\")
+        && !route.chars().any(|c| c.is_control());
+    if safe {
+        route.to_owned()
+    } else {
+        "/".to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::oauth::config::tests::sample;
+
+    fn pending(now: u64) -> PendingRequest {
+        PendingRequest::new(&sample(), [7; STATE_BYTES], "/dashboard?x=1", now)
+    }
+
+    #[test]
+    fn authorize_url_carries_every_parameter_form_encoded() {
+        let mut config = sample();
+        config.scopes = vec!["harvest:all".into(), "read write".replace(' ', "_")];
+        let p = PendingRequest::new(&config, [7; STATE_BYTES], "/", 0);
+        let url = p.authorize_url(&config);
+        let pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+        assert_eq!(
+            pairs,
+            vec![
+                ("client_id".into(), "local-demo".into()),
+                ("response_type".into(), "token".into()),
+                ("redirect_uri".into(), "https://app.example/callback".into()),
+                ("state".into(), p.state.secret().into()),
+                ("scope".into(), "harvest:all read_write".into()),
+            ]
+        );
+        assert!(url
+            .as_str()
+            .contains("redirect_uri=https%3A%2F%2Fapp.example%2Fcallback"));
+    }
+
+    #[test]
+    fn authorize_url_keeps_the_configured_query_and_omits_empty_scope() {
+        let mut config = sample();
+        config.authorize_url = Url::parse("https://a.example/auth?prompt=login").unwrap();
+        let url = pending(0).authorize_url(&config);
+        assert!(url
+            .as_str()
+            .starts_with("https://a.example/auth?prompt=login&client_id="));
+        assert!(!url.query_pairs().any(|(k, _)| k == "scope"));
+    }
+
+    #[test]
+    fn pending_request_older_than_ten_minutes_is_expired() {
+        let p = pending(1_000_000);
+        assert!(!p.is_expired(1_000_000 + MAX_AGE_MS));
+        assert!(p.is_expired(1_000_000 + MAX_AGE_MS + 1));
+    }
+
+    #[test]
+    fn pending_request_from_the_future_is_expired() {
+        assert!(pending(10_000_000).is_expired(10_000_000 - 120_000));
+    }
+
+    #[test]
+    fn return_route_cannot_leave_the_app() {
+        for evil in [
+            "https://evil.example/",
+            "//evil.example/",
+            "/\\evil.example",
+            "javascript:x",
+            "",
+        ] {
+            assert_eq!(in_app_route(evil), "/", "{evil}");
+        }
+        assert_eq!(in_app_route("/dashboard?x=1"), "/dashboard?x=1");
+    }
+
+    #[test]
+    fn pending_request_round_trips_through_storage_text() {
+        let p = pending(5);
+        assert_eq!(PendingRequest::from_json(&p.to_json()), Some(p));
+        assert_eq!(PendingRequest::from_json("{\"state\":1}"), None);
+    }
+}

@@ -1,0 +1,93 @@
+//! The signed-in session: the token, when it stops working, and what it was granted.
+
+use super::scope::Scope;
+use super::secret::AccessToken;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    pub provider: String,
+    pub access_token: AccessToken,
+    /// Wall-clock instant (ms since the Unix epoch) after which the token is dead; `None` when
+    /// the provider gave no `expires_in` (e.g. AppHarbor's non-expiring tokens).
+    pub expires_at_ms: Option<u64>,
+    pub scope: Scope,
+}
+
+impl Session {
+    pub fn is_expired(&self, now_ms: u64) -> bool {
+        self.expires_at_ms.is_some_and(|at| now_ms >= at)
+    }
+
+    /// Milliseconds left, `None` if the token does not expire.
+    pub fn remaining_ms(&self, now_ms: u64) -> Option<u64> {
+        self.expires_at_ms.map(|at| at.saturating_sub(now_ms))
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a session always serializes")
+    }
+
+    /// A stored session, if it is one of ours, for this provider, and still alive.
+    pub fn restore(text: &str, provider: &str, now_ms: u64) -> Option<Self> {
+        let s: Session = serde_json::from_str(text).ok()?;
+        (s.provider == provider && !s.is_expired(now_ms)).then_some(s)
+    }
+}
+
+/// "in 13 days", "in 4 hours", "in 59 seconds": how long a session has left, for people.
+pub fn describe_remaining(ms: u64) -> String {
+    let secs = ms / 1000;
+    let (n, unit) = match secs {
+        0..=119 => (secs, "second"),
+        120..=7_199 => (secs / 60, "minute"),
+        7_200..=172_799 => (secs / 3600, "hour"),
+        _ => (secs / 86_400, "day"),
+    };
+    format!("in {n} {unit}{}", if n == 1 { "" } else { "s" })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(expires_at_ms: Option<u64>) -> Session {
+        Session {
+            provider: "harvest".into(),
+            access_token: AccessToken::new("tok-SECRET-value"),
+            expires_at_ms,
+            scope: Scope::parse("harvest:1"),
+        }
+    }
+
+    #[test]
+    fn session_expires_at_its_instant() {
+        let s = session(Some(1_000));
+        assert!(!s.is_expired(999));
+        assert!(s.is_expired(1_000));
+        assert_eq!(s.remaining_ms(400), Some(600));
+        assert!(!session(None).is_expired(u64::MAX));
+    }
+
+    #[test]
+    fn restore_refuses_other_providers_expired_and_foreign_records() {
+        let text = session(Some(1_000)).to_json();
+        assert!(Session::restore(&text, "harvest", 10).is_some());
+        assert!(Session::restore(&text, "aha", 10).is_none());
+        assert!(Session::restore(&text, "harvest", 1_000).is_none());
+        assert!(Session::restore("{}", "harvest", 10).is_none());
+    }
+
+    #[test]
+    fn debug_of_a_session_does_not_show_the_token() {
+        assert!(!format!("{:?}", session(None)).contains("SECRET"));
+    }
+
+    #[test]
+    fn remaining_time_reads_naturally() {
+        assert_eq!(describe_remaining(1_209_599_000), "in 13 days");
+        assert_eq!(describe_remaining(1_800_000), "in 30 minutes");
+        assert_eq!(describe_remaining(1_000), "in 1 second");
+        assert_eq!(describe_remaining(5 * 3_600_000), "in 5 hours");
+    }
+}
