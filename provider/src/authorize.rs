@@ -1,0 +1,189 @@
+//! `GET /oauth2/authorize` shows the consent page; `POST /oauth2/authorize` answers it.
+//!
+//! Like a real authorization server, a request whose `client_id` or `redirect_uri` is wrong gets
+//! an error page and is never redirected (RFC 6749 §4.2.2.1): redirecting to an unverified URI
+//! would make the provider an open redirector.
+
+use crate::html::{escape, page};
+use crate::settings::CallbackPlacement;
+use crate::tokens::ConsentRequest;
+use crate::Provider;
+use axum::extract::{RawQuery, State};
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::Form;
+use std::collections::HashMap;
+use std::sync::Arc;
+use url::Url;
+
+/// Query parameters once each: a repeated parameter is an invalid request (RFC 6749 §3.1).
+fn single_params(raw: Option<&str>) -> Result<HashMap<String, String>, String> {
+    let mut out = HashMap::new();
+    for (k, v) in form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
+        if out.insert(k.to_string(), v.into_owned()).is_some() {
+            return Err(format!("The parameter `{k}` appears more than once."));
+        }
+    }
+    Ok(out)
+}
+
+fn error_page(status: StatusCode, message: &str) -> Response {
+    let body = format!(
+        "<h1>Sign-in cannot continue</h1><p role=\"alert\">{}</p>",
+        escape(message)
+    );
+    (status, Html(page("Sign-in error", &body))).into_response()
+}
+
+pub async fn show(State(p): State<Arc<Provider>>, RawQuery(raw): RawQuery) -> Response {
+    let params = match single_params(raw.as_deref()) {
+        Ok(params) => params,
+        Err(e) => return error_page(StatusCode::BAD_REQUEST, &e),
+    };
+    let get = |k: &str| params.get(k).map(String::as_str);
+    if get("client_id") != Some(p.settings.client_id.as_str()) {
+        return error_page(
+            StatusCode::BAD_REQUEST,
+            "Unknown client_id: this application is not registered.",
+        );
+    }
+    let redirect_uri = match get("redirect_uri") {
+        Some(uri) if uri.starts_with(&p.settings.redirect_prefix) && Url::parse(uri).is_ok() => uri,
+        _ => {
+            return error_page(
+                StatusCode::BAD_REQUEST,
+                "The redirect_uri does not match the one registered for this application.",
+            )
+        }
+    };
+    let state = get("state").map(str::to_owned);
+    if get("response_type") != Some("token") {
+        return redirect(
+            &p,
+            redirect_uri,
+            &[("error", "unsupported_response_type")],
+            state.as_deref(),
+        );
+    }
+    let ticket = p.store.open_consent(ConsentRequest {
+        redirect_uri: redirect_uri.to_owned(),
+        state,
+    });
+    let accounts: String = p
+        .accounts
+        .iter()
+        .map(|a| {
+            format!(
+                "<li><label><input type=\"checkbox\" name=\"account\" value=\"{id}\" checked> {name} \
+                 <span class=\"product\">({product})</span></label></li>",
+                id = a.id,
+                name = escape(&a.name),
+                product = escape(&a.product),
+            )
+        })
+        .collect();
+    let body = format!(
+        "<h1>Authorize application</h1>\
+         <p><strong>{client}</strong> wants to access your data as <strong>{name}</strong> ({email}).</p>\
+         <form method=\"post\" action=\"/oauth2/authorize\">\
+         <input type=\"hidden\" name=\"ticket\" value=\"{ticket}\">\
+         <fieldset><legend>Accounts to share</legend><ul>{accounts}</ul></fieldset>\
+         <button type=\"submit\" name=\"decision\" value=\"allow\" id=\"allow\">Allow</button> \
+         <button type=\"submit\" name=\"decision\" value=\"deny\" id=\"deny\">Deny</button>\
+         </form>",
+        client = escape(&p.settings.client_id),
+        name = escape(&format!("{} {}", p.user.first_name, p.user.last_name)),
+        email = escape(&p.user.email),
+    );
+    Html(page("Authorize application", &body)).into_response()
+}
+
+pub async fn decide(
+    State(p): State<Arc<Provider>>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let value = |k: &str| {
+        form.iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.as_str())
+    };
+    let Some(request) = value("ticket").and_then(|t| p.store.take_consent(t)) else {
+        return error_page(
+            StatusCode::BAD_REQUEST,
+            "This consent page has expired or was already answered.",
+        );
+    };
+    let state = request.state.as_deref();
+    if value("decision") != Some("allow") {
+        let params = [
+            ("error", "access_denied"),
+            ("error_description", "The user denied access."),
+        ];
+        return redirect(&p, &request.redirect_uri, &params, state);
+    }
+    let chosen: Vec<u64> = form
+        .iter()
+        .filter(|(k, _)| k == "account")
+        .filter_map(|(_, v)| v.parse().ok())
+        .filter(|id| p.accounts.iter().any(|a| a.id == *id))
+        .collect();
+    if chosen.is_empty() {
+        let params = [
+            ("error", "access_denied"),
+            ("error_description", "No account was chosen."),
+        ];
+        return redirect(&p, &request.redirect_uri, &params, state);
+    }
+    let scope: Vec<String> = p
+        .accounts
+        .iter()
+        .filter(|a| chosen.contains(&a.id))
+        .map(|a| a.scope())
+        .collect();
+    let token = p.store.issue(chosen, p.settings.token_lifetime);
+    let expires_in = p.settings.token_lifetime.as_secs().to_string();
+    let scope = scope.join(" ");
+    let params = [
+        ("access_token", token.as_str()),
+        ("token_type", "bearer"),
+        ("expires_in", expires_in.as_str()),
+        ("scope", scope.as_str()),
+    ];
+    redirect(&p, &request.redirect_uri, &params, state)
+}
+
+/// 303 to the (already verified) redirect URI with the response in the query or the fragment,
+/// `state` echoed exactly as received.
+fn redirect(
+    p: &Provider,
+    redirect_uri: &str,
+    params: &[(&str, &str)],
+    state: Option<&str>,
+) -> Response {
+    let mut url = Url::parse(redirect_uri).expect("redirect_uri was parsed when verified");
+    let mut encoded = form_urlencoded::Serializer::new(String::new());
+    encoded.extend_pairs(params.iter().copied());
+    if let Some(state) = state {
+        encoded.append_pair("state", state);
+    }
+    let encoded = encoded.finish();
+    match p.settings.callback_placement {
+        CallbackPlacement::Query => {
+            let query = match url.query() {
+                Some(q) if !q.is_empty() => format!("{q}&{encoded}"),
+                _ => encoded,
+            };
+            url.set_query(Some(&query));
+        }
+        CallbackPlacement::Fragment => url.set_fragment(Some(&encoded)),
+    }
+    p.store.record_redirect(url.as_str());
+    (
+        StatusCode::SEE_OTHER,
+        [
+            (header::LOCATION, url.to_string()),
+            (header::CACHE_CONTROL, "no-store".into()),
+        ],
+    )
+        .into_response()
+}

@@ -1,0 +1,89 @@
+//! `local-provider [--port 9090] [--app-dir dist --app-port 8080] [--callback query|fragment]
+//!  [--token-lifetime SECONDS]`
+//!
+//! Starts the provider on 127.0.0.1, and, with `--app-dir`, serves the built app on a second
+//! loopback port (another origin, so API calls really cross origins with CORS).
+
+use local_provider::settings::{CallbackPlacement, Settings};
+use local_provider::{router, site, spawn, Provider};
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::time::Duration;
+
+const USAGE: &str = "usage: local-provider [--port N] [--app-dir DIR] [--app-port N] \
+                     [--callback query|fragment] [--token-lifetime SECONDS]";
+
+struct Args {
+    port: u16,
+    app_dir: Option<PathBuf>,
+    app_port: u16,
+    settings: Settings,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = Args {
+        port: 9090,
+        app_dir: None,
+        app_port: 8080,
+        settings: Settings::demo(),
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--port" => args.port = value()?.parse().map_err(|_| "--port takes a number")?,
+            "--app-port" => {
+                args.app_port = value()?.parse().map_err(|_| "--app-port takes a number")?
+            }
+            "--app-dir" => args.app_dir = Some(PathBuf::from(value()?)),
+            "--token-lifetime" => {
+                let secs = value()?
+                    .parse()
+                    .map_err(|_| "--token-lifetime takes seconds")?;
+                args.settings.token_lifetime = Duration::from_secs(secs);
+            }
+            "--callback" => {
+                args.settings.callback_placement = match value()?.as_str() {
+                    "query" => CallbackPlacement::Query,
+                    "fragment" => CallbackPlacement::Fragment,
+                    _ => return Err("--callback is query or fragment".into()),
+                }
+            }
+            "--help" | "-h" => return Err(USAGE.into()),
+            other => return Err(format!("unknown argument {other}\n{USAGE}")),
+        }
+    }
+    args.settings.redirect_prefix = format!("http://127.0.0.1:{}/", args.app_port);
+    args.settings.allowed_origin = format!("http://127.0.0.1:{}", args.app_port);
+    Ok(args)
+}
+
+#[tokio::main]
+async fn main() {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(2);
+        }
+    };
+    let loopback = |port| SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    let provider = Provider::new(args.settings);
+    let addr = spawn(loopback(args.port), router(provider))
+        .await
+        .unwrap_or_else(|e| {
+            eprintln!("cannot listen on {}: {e}", loopback(args.port));
+            std::process::exit(1);
+        });
+    println!("Local provider (Harvest ID + API stand-in): http://{addr}");
+    if let Some(dir) = args.app_dir {
+        let app = spawn(loopback(args.app_port), site::router(dir, None))
+            .await
+            .unwrap_or_else(|e| {
+                eprintln!("cannot listen on {}: {e}", loopback(args.app_port));
+                std::process::exit(1);
+            });
+        println!("\n  Open the app: http://{app}/\n");
+    }
+    tokio::signal::ctrl_c().await.ok();
+}
