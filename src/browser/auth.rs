@@ -1,0 +1,64 @@
+//! The implicit grant's browser half: start a sign-in, finish a callback, keep or drop the
+//! session. Protocol rules live in `oauth`; this module only stores and fetches.
+
+use super::{now_ms, random, storage, BrowserError};
+use crate::oauth::callback::{self, Response};
+use crate::oauth::secret::STATE_BYTES;
+use crate::oauth::{CallbackError, Completed, Config, PendingRequest, Session, TokenStorage};
+use url::Url;
+
+fn pending_key(config: &Config) -> String {
+    format!("{}:pending", config.storage_namespace())
+}
+
+fn session_key(config: &Config) -> String {
+    format!("{}:session", config.storage_namespace())
+}
+
+/// Records a fresh pending request and returns the authorize URL to visit.
+pub fn prepare_sign_in(config: &Config, return_to: &str) -> Result<Url, BrowserError> {
+    let pending = PendingRequest::new(
+        config,
+        random::random_bytes::<STATE_BYTES>()?,
+        return_to,
+        now_ms(),
+    );
+    storage::set(&pending_key(config), &pending.to_json());
+    Ok(pending.authorize_url(config))
+}
+
+/// Checks a callback against this tab's pending request, which is deleted first whatever the
+/// outcome, so the same callback can never be accepted twice.
+pub fn finish_sign_in(config: &Config, response: Response) -> Result<Completed, CallbackError> {
+    let pending = storage::take(&pending_key(config)).and_then(|t| PendingRequest::from_json(&t));
+    let done = callback::complete(response, pending, &config.provider, now_ms())?;
+    if config.token_storage == TokenStorage::Session {
+        storage::set(&session_key(config), &done.session.to_json());
+    }
+    Ok(done)
+}
+
+/// The session kept in `sessionStorage`, when the configuration opted in and it is still alive.
+pub fn restore_session(config: &Config) -> Option<Session> {
+    if config.token_storage != TokenStorage::Session {
+        return None;
+    }
+    let text = storage::get(&session_key(config))?;
+    let session = Session::restore(&text, &config.provider, now_ms());
+    if session.is_none() {
+        storage::remove(&session_key(config));
+    }
+    session
+}
+
+/// Forgets the session and any pending request.
+pub fn sign_out(config: &Config) {
+    storage::remove(&session_key(config));
+    storage::remove(&pending_key(config));
+}
+
+/// Deletes the pending request without using it: a callback that could not even be parsed
+/// still consumes it.
+pub fn discard_pending(config: &Config) {
+    storage::remove(&pending_key(config));
+}

@@ -1,0 +1,57 @@
+//! `fetch`, with the settings every request of this app needs: CORS mode, no caching (a
+//! response fetched with a token in its URL must not be stored), no `Referer`, no cookies.
+
+use super::window;
+use crate::api::{ApiError, ApiRequest};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{
+    ReferrerPolicy, Request, RequestCache, RequestCredentials, RequestInit, RequestMode, Response,
+};
+
+pub struct HttpResponse {
+    pub status: u16,
+    pub body: String,
+}
+
+/// GETs `url` (absolute, or relative to the page) with the given headers.
+pub async fn get(url: &str, headers: &[(&'static str, String)]) -> Result<HttpResponse, ApiError> {
+    let init = RequestInit::new();
+    init.set_method("GET");
+    init.set_mode(RequestMode::Cors);
+    init.set_cache(RequestCache::NoStore);
+    init.set_credentials(RequestCredentials::Omit);
+    init.set_referrer_policy(ReferrerPolicy::NoReferrer);
+    let request = Request::new_with_str_and_init(url, &init).map_err(|_| ApiError::Malformed)?;
+    for (name, value) in headers {
+        request
+            .headers()
+            .set(name, value)
+            .map_err(|_| ApiError::Malformed)?;
+    }
+    let window = window().map_err(|_| ApiError::Network)?;
+    let response: Response = JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .map_err(|_| ApiError::Network)?
+        .dyn_into()
+        .map_err(|_| ApiError::Malformed)?;
+    let text = response.text().map_err(|_| ApiError::Malformed)?;
+    let body = JsFuture::from(text)
+        .await
+        .map_err(|_| ApiError::Network)?
+        .as_string()
+        .unwrap_or_default();
+    Ok(HttpResponse {
+        status: response.status(),
+        body,
+    })
+}
+
+/// Sends an API request and decodes a 2xx JSON body as `T`.
+pub async fn get_json<T: serde::de::DeserializeOwned>(request: &ApiRequest) -> Result<T, ApiError> {
+    let response = get(request.url.as_str(), &request.headers).await?;
+    if !(200..300).contains(&response.status) {
+        return Err(crate::api::error_from(response.status, &response.body));
+    }
+    serde_json::from_str(&response.body).map_err(|_| ApiError::Malformed)
+}

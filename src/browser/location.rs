@@ -1,0 +1,41 @@
+//! Reading the callback from the address bar and wiping it.
+//!
+//! The callback URL holds the token (and `state`); left in the address bar it would reach
+//! history, bookmarks, screenshots, and the `Referer` of the next request. So it is replaced
+//! (`history.replaceState`, no new history entry) the moment it has been read, before the first
+//! render and before any network request.
+
+use super::{window, BrowserError};
+use crate::oauth::callback::{self, Response};
+use crate::oauth::CallbackError;
+use wasm_bindgen::JsValue;
+
+/// The callback in the current URL, if there is one; the URL is cleaned as a side effect.
+pub fn take_callback() -> Option<Result<Response, CallbackError>> {
+    let location = window().ok()?.location();
+    let search = location.search().unwrap_or_default();
+    let hash = location.hash().unwrap_or_default();
+    let parsed = callback::parse(search.trim_start_matches('?'), hash.trim_start_matches('#'))
+        .transpose()?;
+    // Cleaning cannot fail in a way we could recover from; if it did, the person still sees
+    // an error or the session, and the token dies with the page.
+    let path = location.pathname().unwrap_or_else(|_| "/".into());
+    let _ = replace_url(&path);
+    Some(parsed)
+}
+
+/// Replaces the current history entry's URL with `route` (same origin), adding no entry.
+pub fn replace_url(route: &str) -> Result<(), BrowserError> {
+    window()?
+        .history()
+        .and_then(|h| h.replace_state_with_url(&JsValue::NULL, "", Some(route)))
+        .map_err(|_| BrowserError::Refused("to change the address bar"))
+}
+
+/// Leaves the page for `url` (the provider's authorize page).
+pub fn navigate(url: &str) -> Result<(), BrowserError> {
+    window()?
+        .location()
+        .assign(url)
+        .map_err(|_| BrowserError::Refused("to navigate"))
+}

@@ -1,0 +1,28 @@
+//! The only layer that touches `web_sys`/`js_sys`: location and history, storage, randomness,
+//! the clock, and fetch. Everything above it is plain Rust.
+
+pub mod auth;
+pub mod http;
+pub mod location;
+pub mod random;
+pub mod storage;
+
+use thiserror::Error;
+
+/// A browser facility was missing or refused. Carries no page data.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+pub enum BrowserError {
+    #[error("This page is not running in a browser window.")]
+    NoWindow,
+    #[error("The browser refused {0}.")]
+    Refused(&'static str),
+}
+
+pub(crate) fn window() -> Result<web_sys::Window, BrowserError> {
+    web_sys::window().ok_or(BrowserError::NoWindow)
+}
+
+/// Wall-clock milliseconds since the Unix epoch.
+pub fn now_ms() -> u64 {
+    js_sys::Date::now() as u64
+}
