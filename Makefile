@@ -1,0 +1,24 @@
+# The two commands a newcomer needs: `make run` and `make test`. Both install what is missing first.
+SHELL := /bin/bash
+export PATH := $(HOME)/.cargo/bin:$(CURDIR)/.tools/node_modules/.bin:$(PATH)
+
+.PHONY: run test setup dist size
+
+## run: build the app (release) and serve it with the local provider; prints the URL to open.
+run: dist
+	cargo run -p local-provider -- --port 9090 --app-dir dist --app-port 8080
+
+## test: every check — fmt, clippy (native and wasm32), native tests, wasm tests in Chromium, end-to-end.
+test:
+	scripts/test.sh
+
+setup:
+	scripts/setup.sh
+
+## dist: the release build of the static site (dist/ plus config.json).
+dist: setup
+	trunk build --release
+
+## size: raw and gzip bytes of the wasm and JS in dist/ (a measurement, not a test).
+size: dist
+	scripts/size.sh

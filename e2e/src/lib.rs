@@ -1,0 +1,263 @@
+//! The end-to-end harness: for each test, the local provider and the built app (`dist/`) on
+//! two loopback origins, and a fresh headless Chromium driven over WebDriver.
+//!
+//! `dist/` must be built first (`make dist`; `make test` does it).
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use local_provider::settings::{CallbackPlacement, Settings};
+use local_provider::{bind, router, serve, site, Provider};
+use serde_json::{json, Value};
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// How long to wait for something a person would see.
+pub const PATIENCE: Duration = Duration::from_secs(15);
+
+/// What a test changes from the demo setup.
+#[derive(Clone)]
+pub struct Options {
+    pub placement: CallbackPlacement,
+    pub token_lifetime: Duration,
+    /// Fields merged into the app's `config.json`.
+    pub config: Value,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            placement: CallbackPlacement::Query,
+            token_lifetime: Duration::from_secs(1_209_599),
+            config: json!({}),
+        }
+    }
+}
+
+pub struct Env {
+    pub provider: Arc<Provider>,
+    pub provider_url: String,
+    /// The app's origin with a trailing `/`.
+    pub app_url: String,
+    pub browser: Client,
+    driver: Child,
+}
+
+fn dist_dir() -> PathBuf {
+    let dir = std::env::var_os("DIST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../dist"));
+    assert!(
+        dir.join("index.html").exists(),
+        "{} has no index.html: run `make dist` first",
+        dir.display()
+    );
+    dir
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Chromium's options, from the `webdriver.json` the wasm test runner also reads.
+fn capabilities() -> serde_json::Map<String, Value> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../webdriver.json");
+    let text = std::fs::read_to_string(path).expect("webdriver.json beside Cargo.toml");
+    let mut caps: serde_json::Map<String, Value> =
+        serde_json::from_str(&text).expect("webdriver.json is JSON");
+    caps.insert("goog:loggingPrefs".into(), json!({ "browser": "ALL" }));
+    caps
+}
+
+async fn start_browser() -> (Client, Child) {
+    let port = free_port();
+    let driver =
+        Command::new(std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into()))
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver is installed (make setup)");
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        match ClientBuilder::new(connector)
+            .capabilities(capabilities())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(client) => return (client, driver),
+            Err(e) if Instant::now() > deadline => {
+                panic!("cannot start Chromium through chromedriver: {e}")
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    }
+}
+
+impl Env {
+    pub async fn start() -> Env {
+        Self::with(Options::default()).await
+    }
+
+    pub async fn with(options: Options) -> Env {
+        let loopback = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
+        let app_listener = bind(loopback).await.unwrap();
+        let app_url = format!("http://{}/", app_listener.local_addr().unwrap());
+        let settings = Settings {
+            redirect_prefix: app_url.clone(),
+            allowed_origin: app_url.trim_end_matches('/').to_owned(),
+            token_lifetime: options.token_lifetime,
+            callback_placement: options.placement,
+            ..Settings::demo()
+        };
+        let provider = Provider::new(settings);
+        let provider_addr = serve(bind(loopback).await.unwrap(), router(provider.clone())).unwrap();
+        let provider_url = format!("http://{provider_addr}");
+        let mut config = json!({
+            "provider": "harvest",
+            "client_id": "local-demo",
+            "authorize_url": format!("{provider_url}/oauth2/authorize"),
+            "redirect_uri": app_url,
+            "api_base": format!("{provider_url}/v2"),
+            "accounts_url": format!("{provider_url}/api/v2/accounts"),
+        });
+        if let Value::Object(extra) = options.config {
+            for (k, v) in extra {
+                if v.is_null() {
+                    config.as_object_mut().unwrap().remove(&k);
+                } else {
+                    config[k] = v;
+                }
+            }
+        }
+        serve(
+            app_listener,
+            site::router(dist_dir(), Some(config.to_string())),
+        )
+        .unwrap();
+        let (browser, driver) = start_browser().await;
+        Env {
+            provider,
+            provider_url,
+            app_url,
+            browser,
+            driver,
+        }
+    }
+
+    /// Opens an app route (relative to the app origin).
+    pub async fn open(&self, route: &str) {
+        let url = format!("{}{}", self.app_url, route.trim_start_matches('/'));
+        self.browser.goto(&url).await.unwrap();
+    }
+
+    /// Waits for the app to show `screen` (its `data-screen`), and returns that section.
+    pub async fn screen(&self, screen: &str) -> Element {
+        let css = format!("[data-screen=\"{screen}\"]");
+        match self
+            .browser
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::Css(&css))
+            .await
+        {
+            Ok(e) => e,
+            Err(_) => {
+                let shown = self.visible_text().await;
+                panic!("expected screen {screen:?}; the page shows: {shown}")
+            }
+        }
+    }
+
+    pub async fn wait_for(&self, css: &str) -> Element {
+        match self
+            .browser
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::Css(css))
+            .await
+        {
+            Ok(e) => e,
+            Err(_) => panic!(
+                "expected {css:?}; the page shows: {}",
+                self.visible_text().await
+            ),
+        }
+    }
+
+    pub async fn text(&self, css: &str) -> String {
+        self.wait_for(css).await.text().await.unwrap()
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.wait_for(css).await.click().await.unwrap();
+    }
+
+    pub async fn visible_text(&self) -> String {
+        match self.browser.find(Locator::Css("body")).await {
+            Ok(body) => body.text().await.unwrap_or_default(),
+            Err(_) => "(no body)".into(),
+        }
+    }
+
+    pub async fn js(&self, script: &str) -> Value {
+        self.browser.execute(script, vec![]).await.unwrap()
+    }
+
+    /// From the signed-out screen: Sign in, Allow on the consent page, wait until signed in.
+    pub async fn sign_in(&self) {
+        self.click("#sign-in").await;
+        self.click("#allow").await;
+        self.screen("signed-in").await;
+    }
+
+    /// Everything in `localStorage` and `sessionStorage`, as one string.
+    pub async fn all_storage(&self) -> String {
+        self.js(
+            "return JSON.stringify([Object.entries(localStorage), Object.entries(sessionStorage)])",
+        )
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+    }
+
+    /// The access token of the last callback the provider issued.
+    pub fn last_token(&self) -> String {
+        let redirect = self
+            .provider
+            .store
+            .last_redirect()
+            .expect("the provider issued a redirect");
+        let url = url::Url::parse(&redirect).unwrap();
+        let part = url
+            .fragment()
+            .map(str::to_owned)
+            .or_else(|| url.query().map(str::to_owned))
+            .unwrap_or_default();
+        url::form_urlencoded::parse(part.as_bytes())
+            .find(|(k, _)| k == "access_token")
+            .map(|(_, v)| v.into_owned())
+            .expect("the last redirect carried a token")
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.browser.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+impl Drop for Env {
+    fn drop(&mut self) {
+        // A failing test unwinds without `close`; do not leave chromedriver behind.
+        let _ = self.driver.kill();
+    }
+}

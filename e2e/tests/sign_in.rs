@@ -1,0 +1,248 @@
+//! The implicit grant, end to end: the built app in headless Chromium, the local provider on
+//! another loopback origin, real redirects, real CORS.
+
+use e2e::{Env, Options};
+use local_provider::settings::CallbackPlacement;
+use serde_json::json;
+use std::time::Duration;
+
+#[tokio::test]
+async fn first_screen_is_signed_out_with_a_sign_in_button() {
+    let env = Env::start().await;
+    env.open("/").await;
+    let screen = env.screen("signed-out").await;
+    assert!(screen.text().await.unwrap().contains("Sign in"));
+    assert_eq!(env.text("#sign-in").await, "Sign in");
+    env.close().await;
+}
+
+#[tokio::test]
+async fn sign_in_round_trip_through_the_consent_page_shows_the_users_name() {
+    let env = Env::start().await;
+    env.open("/").await;
+    env.screen("signed-out").await;
+    env.click("#sign-in").await;
+    let consent = env.text("main").await;
+    assert!(
+        consent.contains("local-demo wants to access your data"),
+        "{consent}"
+    );
+    env.click("#allow").await;
+    env.screen("signed-in").await;
+    assert_eq!(env.text("#user-name").await, "Ada Lovelace");
+    assert!(env.text("#expires").await.contains("expires in 13 days"));
+    env.close().await;
+}
+
+#[tokio::test]
+async fn deny_shows_access_denied_and_stays_signed_out() {
+    let env = Env::start().await;
+    env.open("/").await;
+    env.click("#sign-in").await;
+    env.click("#deny").await;
+    env.screen("error").await;
+    assert_eq!(env.text("#error-code").await, "access_denied");
+    assert_eq!(
+        env.text("#error-description").await,
+        "The user denied access."
+    );
+    assert_eq!(
+        env.all_storage().await,
+        "[[],[]]",
+        "the pending request must be gone"
+    );
+    env.close().await;
+}
+
+#[tokio::test]
+async fn after_the_callback_the_address_bar_is_clean_and_history_did_not_grow() {
+    let env = Env::start().await;
+    env.open("/").await;
+    env.click("#sign-in").await;
+    env.wait_for("#allow").await;
+    let on_consent = env.js("return history.length").await.as_u64().unwrap();
+    env.click("#allow").await;
+    env.screen("signed-in").await;
+    let url = env.browser.current_url().await.unwrap();
+    assert_eq!(
+        url.as_str(),
+        env.app_url,
+        "the address bar still holds the callback"
+    );
+    assert_eq!(
+        env.js("return location.hash + location.search").await,
+        json!("")
+    );
+    // The redirect back to the app adds one entry; cleaning the URL must add none.
+    assert_eq!(
+        env.js("return history.length").await.as_u64().unwrap(),
+        on_consent + 1
+    );
+    env.close().await;
+}
+
+#[tokio::test]
+async fn the_token_is_in_neither_local_nor_session_storage_by_default() {
+    let env = Env::start().await;
+    env.open("/").await;
+    env.sign_in().await;
+    let token = env.last_token();
+    let storage = env.all_storage().await;
+    assert!(
+        !storage.contains(&token),
+        "token found in storage: {storage}"
+    );
+    assert_eq!(
+        storage, "[[],[]]",
+        "nothing should be left in storage after sign-in"
+    );
+    env.close().await;
+}
+
+#[tokio::test]
+async fn replaying_a_used_callback_url_is_rejected() {
+    let env = Env::start().await;
+    env.open("/").await;
+    env.sign_in().await;
+    let callback = env.provider.store.last_redirect().unwrap();
+    env.browser.goto(&callback).await.unwrap();
+    env.screen("error").await;
+    assert_eq!(env.text("#error-code").await, "no_pending_request");
+    assert_eq!(
+        env.js("return location.search + location.hash").await,
+        json!("")
+    );
+    env.close().await;
+}
+
+#[tokio::test]
+async fn a_forged_state_is_rejected_and_consumes_the_pending_request() {
+    let env = Env::start().await;
+    env.open("/").await;
+    env.click("#sign-in").await;
+    env.wait_for("#allow").await;
+    env.open("/?access_token=attacker&token_type=bearer&state=forged")
+        .await;
+    env.screen("error").await;
+    assert_eq!(env.text("#error-code").await, "state_mismatch");
+    assert_eq!(env.all_storage().await, "[[],[]]");
+    env.close().await;
+}
+
+#[tokio::test]
+async fn a_callback_without_state_is_rejected() {
+    let env = Env::start().await;
+    env.open("/#access_token=attacker&token_type=bearer").await;
+    env.screen("error").await;
+    assert_eq!(env.text("#error-code").await, "missing_state");
+    env.close().await;
+}
+
+#[tokio::test]
+async fn reload_signs_out_by_default() {
+    let env = Env::start().await;
+    env.open("/").await;
+    env.sign_in().await;
+    env.browser.refresh().await.unwrap();
+    env.screen("signed-out").await;
+    env.close().await;
+}
+
+#[tokio::test]
+async fn reload_stays_signed_in_when_session_storage_is_opted_in() {
+    let env = Env::with(Options {
+        config: json!({ "token_storage": "session" }),
+        ..Options::default()
+    })
+    .await;
+    env.open("/").await;
+    env.sign_in().await;
+    env.browser.refresh().await.unwrap();
+    env.screen("signed-in").await;
+    assert_eq!(env.text("#user-name").await, "Ada Lovelace");
+    let storage = env.all_storage().await;
+    assert!(
+        storage.starts_with("[[],"),
+        "localStorage must stay empty: {storage}"
+    );
+    env.click("#sign-out").await;
+    env.screen("signed-out").await;
+    assert_eq!(
+        env.all_storage().await,
+        "[[],[]]",
+        "sign-out must clear the stored session"
+    );
+    env.close().await;
+}
+
+#[tokio::test]
+async fn an_expired_token_moves_to_the_expired_screen() {
+    let env = Env::with(Options {
+        token_lifetime: Duration::from_secs(3),
+        ..Options::default()
+    })
+    .await;
+    env.open("/").await;
+    env.sign_in().await;
+    env.screen("expired").await;
+    assert_eq!(env.text("#sign-in").await, "Sign in again");
+    env.close().await;
+}
+
+#[tokio::test]
+async fn a_401_from_the_api_ends_the_session() {
+    let env = Env::start().await;
+    env.open("/").await;
+    env.sign_in().await;
+    env.text("#user-name").await;
+    env.provider.store.revoke_all();
+    env.click("#refresh").await;
+    env.screen("signed-out").await;
+    assert!(env.text("#notice").await.contains("no longer accepts"));
+    env.close().await;
+}
+
+#[tokio::test]
+async fn parameters_in_the_fragment_work_like_the_rfc_says() {
+    let env = Env::with(Options {
+        placement: CallbackPlacement::Fragment,
+        ..Options::default()
+    })
+    .await;
+    env.open("/").await;
+    env.sign_in().await;
+    assert!(env
+        .provider
+        .store
+        .last_redirect()
+        .unwrap()
+        .contains("#access_token="));
+    assert_eq!(env.text("#user-name").await, "Ada Lovelace");
+    env.close().await;
+}
+
+#[tokio::test]
+async fn header_transport_signs_in_and_reads_the_profile_over_cors_preflight() {
+    let env = Env::with(Options {
+        config: json!({ "token_transport": "header" }),
+        ..Options::default()
+    })
+    .await;
+    env.open("/").await;
+    env.sign_in().await;
+    assert_eq!(env.text("#user-name").await, "Ada Lovelace");
+    env.close().await;
+}
+
+#[tokio::test]
+async fn an_invalid_config_shows_a_page_that_names_the_field() {
+    let env = Env::with(Options {
+        config: json!({ "redirect_uri": "http://app.example/" }),
+        ..Options::default()
+    })
+    .await;
+    env.open("/").await;
+    env.screen("config-error").await;
+    assert!(env.text("#config-problem").await.contains("redirect_uri"));
+    env.close().await;
+}

@@ -1,0 +1,217 @@
+//! The browser layer and the UI, inside headless Chromium (`wasm-bindgen-test`).
+#![cfg(target_arch = "wasm32")]
+
+use implicit_oauth::browser::{auth, location, now_ms, random, storage};
+use implicit_oauth::oauth::pending::MAX_AGE_MS;
+use implicit_oauth::oauth::{CallbackError, Config, PendingRequest};
+use implicit_oauth::ui::{App, AppProps, PendingCallback};
+use std::time::Duration;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn config(storage: &str) -> Config {
+    Config::from_json(&format!(
+        r#"{{"provider":"harvest","client_id":"web-test-{storage}","authorize_url":"http://127.0.0.1:9/oauth2/authorize",
+            "redirect_uri":"http://127.0.0.1:9/","api_base":"http://127.0.0.1:9/v2","token_storage":"{storage}"}}"#
+    ))
+    .unwrap()
+}
+
+fn window() -> web_sys::Window {
+    web_sys::window().unwrap()
+}
+
+/// Puts `suffix` (`?…` and/or `#…`) on the current URL without navigating.
+fn set_url(suffix: &str) {
+    let path = window().location().pathname().unwrap();
+    window()
+        .history()
+        .unwrap()
+        .replace_state_with_url(&JsValue::NULL, "", Some(&format!("{path}{suffix}")))
+        .unwrap();
+}
+
+fn state_of(authorize_url: &url::Url) -> String {
+    authorize_url
+        .query_pairs()
+        .find(|(k, _)| k == "state")
+        .unwrap()
+        .1
+        .into_owned()
+}
+
+fn all_storage() -> String {
+    let dump = |s: web_sys::Storage| {
+        (0..s.length().unwrap())
+            .filter_map(|i| s.key(i).unwrap())
+            .map(|k| format!("{k}={}", s.get_item(&k).unwrap().unwrap_or_default()))
+            .collect::<Vec<_>>()
+            .join(";")
+    };
+    format!(
+        "local[{}] session[{}]",
+        dump(window().local_storage().unwrap().unwrap()),
+        dump(window().session_storage().unwrap().unwrap())
+    )
+}
+
+#[wasm_bindgen_test]
+fn random_bytes_come_from_the_platform_and_differ_each_call() {
+    let a = random::random_bytes::<32>().unwrap();
+    let b = random::random_bytes::<32>().unwrap();
+    assert_ne!(a, b);
+    assert_ne!(a, [0u8; 32]);
+}
+
+#[wasm_bindgen_test]
+fn storage_round_trips_and_take_deletes() {
+    storage::set("web-test:k", "v");
+    assert_eq!(storage::get("web-test:k").as_deref(), Some("v"));
+    assert_eq!(storage::take("web-test:k").as_deref(), Some("v"));
+    assert_eq!(storage::get("web-test:k"), None);
+}
+
+#[wasm_bindgen_test]
+fn a_url_without_callback_parameters_is_left_alone() {
+    set_url("?page=2#section");
+    assert!(location::take_callback().is_none());
+    assert_eq!(window().location().search().unwrap(), "?page=2");
+    set_url("");
+}
+
+#[wasm_bindgen_test]
+fn taking_the_callback_cleans_the_url_without_adding_history() {
+    let before = window().history().unwrap().length().unwrap();
+    set_url("?state=abc#access_token=SECRET&token_type=bearer");
+    let taken = location::take_callback();
+    assert!(matches!(taken, Some(Ok(_))));
+    assert_eq!(window().location().search().unwrap(), "");
+    assert_eq!(window().location().hash().unwrap(), "");
+    assert_eq!(window().history().unwrap().length().unwrap(), before);
+}
+
+#[wasm_bindgen_test]
+fn a_duplicated_parameter_is_rejected_and_still_cleaned() {
+    set_url("?access_token=a#access_token=b&state=x");
+    let taken = location::take_callback();
+    assert_eq!(
+        taken.map(|r| r.err()),
+        Some(Some(CallbackError::DuplicateParameter("access_token")))
+    );
+    assert!(!window().location().href().unwrap().contains("access_token"));
+}
+
+#[wasm_bindgen_test]
+fn full_callback_signs_in_once_and_a_replay_is_rejected() {
+    let config = config("memory");
+    let url = auth::prepare_sign_in(&config, "/after").unwrap();
+    let callback = format!(
+        "?state={}&access_token=SECRET-1&token_type=bearer&expires_in=60",
+        state_of(&url)
+    );
+    set_url(&callback);
+    let done = auth::finish_sign_in(&config, location::take_callback().unwrap().unwrap()).unwrap();
+    assert_eq!(done.session.access_token.secret(), "SECRET-1");
+    assert_eq!(done.return_to, "/after");
+    assert!(
+        !all_storage().contains("SECRET-1"),
+        "token stored by default: {}",
+        all_storage()
+    );
+
+    set_url(&callback);
+    let replay = auth::finish_sign_in(&config, location::take_callback().unwrap().unwrap());
+    assert_eq!(replay.unwrap_err(), CallbackError::NoPendingRequest);
+}
+
+#[wasm_bindgen_test]
+fn a_pending_request_older_than_ten_minutes_is_rejected() {
+    let config = config("memory");
+    let old = PendingRequest::new(&config, [3; 32], "/", now_ms() - MAX_AGE_MS - 1_000);
+    storage::set(
+        &format!("{}:pending", config.storage_namespace()),
+        &old.to_json(),
+    );
+    set_url(&format!(
+        "?state={}&access_token=t&token_type=bearer",
+        old.state.secret()
+    ));
+    let result = auth::finish_sign_in(&config, location::take_callback().unwrap().unwrap());
+    assert_eq!(result.unwrap_err(), CallbackError::PendingExpired);
+    assert!(
+        !all_storage().contains(config.storage_namespace().as_str()),
+        "pending request not consumed"
+    );
+}
+
+#[wasm_bindgen_test]
+fn session_storage_opt_in_keeps_the_session_for_this_tab_only_and_sign_out_clears_it() {
+    let config = config("session");
+    let url = auth::prepare_sign_in(&config, "/").unwrap();
+    set_url(&format!(
+        "?state={}&access_token=SECRET-2&token_type=bearer&expires_in=60",
+        state_of(&url)
+    ));
+    auth::finish_sign_in(&config, location::take_callback().unwrap().unwrap()).unwrap();
+    assert_eq!(
+        auth::restore_session(&config)
+            .unwrap()
+            .access_token
+            .secret(),
+        "SECRET-2"
+    );
+    assert!(window()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .get_item(&format!("{}:session", config.storage_namespace()))
+        .unwrap()
+        .is_none());
+    auth::sign_out(&config);
+    assert!(auth::restore_session(&config).is_none());
+    assert!(!all_storage().contains("SECRET-2"));
+}
+
+#[wasm_bindgen_test]
+fn memory_storage_never_restores_a_session() {
+    assert!(auth::restore_session(&config("memory")).is_none());
+}
+
+async fn render_app() -> web_sys::Element {
+    let document = window().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<App>::with_root_and_props(
+        root.clone(),
+        AppProps {
+            callback: PendingCallback::default(),
+        },
+    )
+    .render();
+    root
+}
+
+async fn wait_for_text(root: &web_sys::Element, needle: &str) -> String {
+    for _ in 0..100 {
+        let text = root.text_content().unwrap_or_default();
+        if text.contains(needle) {
+            return text;
+        }
+        yew::platform::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("never showed {needle:?}; shows {:?}", root.text_content());
+}
+
+#[wasm_bindgen_test]
+async fn without_a_config_json_the_app_explains_what_to_fix() {
+    // The test runner serves no config.json: the app must say so, not show a blank page.
+    let root = render_app().await;
+    let text = wait_for_text(&root, "not configured correctly").await;
+    assert!(text.contains("config.json"), "{text}");
+    assert!(root
+        .query_selector("[data-screen=config-error] [role=alert]")
+        .unwrap()
+        .is_some());
+}
