@@ -24,6 +24,8 @@ pub struct Options {
     pub token_lifetime: Duration,
     /// Fields merged into the app's `config.json`.
     pub config: Value,
+    /// Hold `config.json` back this long, to observe the app before its first request completes.
+    pub config_delay: Duration,
 }
 
 impl Default for Options {
@@ -32,6 +34,7 @@ impl Default for Options {
             placement: CallbackPlacement::Query,
             token_lifetime: Duration::from_secs(1_209_599),
             config: json!({}),
+            config_delay: Duration::ZERO,
         }
     }
 }
@@ -137,11 +140,17 @@ impl Env {
                 }
             }
         }
-        serve(
-            app_listener,
-            site::router(dist_dir(), Some(config.to_string())),
-        )
-        .unwrap();
+        let delay = options.config_delay;
+        let site =
+            site::router(dist_dir(), Some(config.to_string())).layer(axum::middleware::from_fn(
+                move |request: axum::extract::Request, next: axum::middleware::Next| async move {
+                    if request.uri().path() == "/config.json" {
+                        tokio::time::sleep(delay).await;
+                    }
+                    next.run(request).await
+                },
+            ));
+        serve(app_listener, site).unwrap();
         let (browser, driver) = start_browser().await;
         Env {
             provider,

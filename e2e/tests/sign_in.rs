@@ -82,6 +82,27 @@ async fn after_the_callback_the_address_bar_is_clean_and_history_did_not_grow() 
 }
 
 #[tokio::test]
+async fn the_address_bar_is_clean_at_the_first_render_before_any_request_completes() {
+    // config.json (the app's first request) is held back, so the app's first screen is
+    // "loading": by then the callback must already be gone from the address bar.
+    let env = Env::with(Options {
+        config_delay: Duration::from_millis(1500),
+        ..Options::default()
+    })
+    .await;
+    env.open("/").await;
+    env.click("#sign-in").await;
+    env.click("#allow").await;
+    env.screen("loading").await;
+    assert_eq!(
+        env.js("return location.search + location.hash").await,
+        json!("")
+    );
+    env.screen("signed-in").await;
+    env.close().await;
+}
+
+#[tokio::test]
 async fn the_token_is_in_neither_local_nor_session_storage_by_default() {
     let env = Env::start().await;
     env.open("/").await;
