@@ -264,6 +264,50 @@ impl Env {
     }
 }
 
+/// Chromedriver's log command (`POST /session/{id}/se/log`): what the page wrote to the
+/// console since the last call. Needs `goog:loggingPrefs`, set in [`capabilities`].
+#[derive(Debug)]
+struct BrowserLog;
+
+impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(r#"{"type":"browser"}"#.to_owned()))
+    }
+}
+
+impl Env {
+    /// Console entries since the last call, as `(source, message)`: `console-api` for the
+    /// page's own `console.*`, `network` for the browser's failed-load reports, and so on.
+    pub async fn console(&self) -> Vec<(String, String)> {
+        let entries = self
+            .browser
+            .issue_cmd(BrowserLog)
+            .await
+            .expect("chromedriver returns the browser log");
+        entries
+            .as_array()
+            .map(|list| {
+                list.iter()
+                    .map(|e| {
+                        (
+                            e["source"].as_str().unwrap_or("").to_owned(),
+                            e["message"].as_str().unwrap_or("").to_owned(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
 impl Drop for Env {
     fn drop(&mut self) {
         // A failing test unwinds without `close`; do not leave chromedriver behind.

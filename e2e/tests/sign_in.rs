@@ -267,3 +267,81 @@ async fn an_invalid_config_shows_a_page_that_names_the_field() {
     assert!(env.text("#config-problem").await.contains("redirect_uri"));
     env.close().await;
 }
+
+/// Signs in, reloads the profile, has the token revoked (a 401), and returns the console with
+/// the secrets that must not be in it.
+async fn console_over_a_session(env: &Env) -> (Vec<(String, String)>, String, String) {
+    env.open("/").await;
+    env.click("#sign-in").await;
+    env.wait_for("#allow").await;
+    let authorize = env.browser.current_url().await.unwrap();
+    let state = authorize
+        .query_pairs()
+        .find(|(k, _)| k == "state")
+        .unwrap()
+        .1
+        .into_owned();
+    env.click("#allow").await;
+    env.screen("signed-in").await;
+    env.text("#user-name").await;
+    env.click("#refresh").await;
+    env.text("#user-name").await;
+    env.provider.store.revoke_all();
+    env.click("#refresh").await;
+    env.screen("signed-out").await;
+    // A canary proves the capture works, so an empty log cannot pass by accident.
+    env.js("console.error('canary-7f3a')").await;
+    let console = env.console().await;
+    assert!(
+        console.iter().any(|(_, m)| m.contains("canary-7f3a")),
+        "console capture is not working: {console:?}"
+    );
+    (console, env.last_token(), state)
+}
+
+#[tokio::test]
+async fn with_header_transport_nothing_in_the_console_carries_the_token_or_state() {
+    let env = Env::with(Options {
+        config: json!({ "token_transport": "header" }),
+        ..Options::default()
+    })
+    .await;
+    let (console, token, state) = console_over_a_session(&env).await;
+    for (source, message) in &console {
+        for secret in [token.as_str(), state.as_str(), "access_token="] {
+            assert!(
+                !message.contains(secret),
+                "{source} console entry leaked {secret:?}: {message}"
+            );
+        }
+    }
+    env.close().await;
+}
+
+#[tokio::test]
+async fn with_query_transport_only_the_browsers_failed_request_report_shows_the_token() {
+    // Chromium reports a failed request's URL in the console; with the token in the query
+    // (Harvest's documented browser mode) that URL holds it. The app itself and every other
+    // entry must not: no state, no callback URL, no token.
+    let env = Env::start().await;
+    let (console, token, state) = console_over_a_session(&env).await;
+    for (source, message) in &console {
+        assert!(
+            !message.contains(&state),
+            "{source} console entry leaked the state: {message}"
+        );
+        let failed_api_request =
+            source == "network" && message.contains("/v2/users/me?access_token=");
+        if !failed_api_request {
+            assert!(
+                !message.contains(&token),
+                "{source} console entry leaked the token: {message}"
+            );
+            assert!(
+                !message.contains("access_token="),
+                "{source} console entry shows a token URL: {message}"
+            );
+        }
+    }
+    env.close().await;
+}
