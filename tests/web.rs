@@ -127,6 +127,19 @@ fn full_callback_signs_in_once_and_a_replay_is_rejected() {
 }
 
 #[wasm_bindgen_test]
+fn app_net_style_state_in_query_and_token_in_fragment_signs_in() {
+    let config = config("memory");
+    let url = auth::prepare_sign_in(&config, "/").unwrap();
+    set_url(&format!(
+        "?state={}#access_token=SPLIT&token_type=bearer",
+        state_of(&url)
+    ));
+    let done = auth::finish_sign_in(&config, location::take_callback().unwrap().unwrap()).unwrap();
+    assert_eq!(done.session.access_token.secret(), "SPLIT");
+    assert_eq!(window().location().hash().unwrap(), "");
+}
+
+#[wasm_bindgen_test]
 fn a_pending_request_older_than_ten_minutes_is_rejected() {
     let config = config("memory");
     let old = PendingRequest::new(&config, [3; 32], "/", now_ms() - MAX_AGE_MS - 1_000);

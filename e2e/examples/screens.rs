@@ -1,0 +1,48 @@
+//! Saves a PNG of each screen a person meets, to look at them: `cargo run -p e2e --example
+//! screens` (after `make dist`). Writes `target/screens/*.png`.
+
+use e2e::{Env, Options};
+use serde_json::json;
+use std::path::PathBuf;
+
+async fn shot(env: &Env, name: &str) {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/screens");
+    std::fs::create_dir_all(&dir).unwrap();
+    let png = env.browser.screenshot().await.unwrap();
+    std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+    println!("target/screens/{name}.png");
+}
+
+#[tokio::main]
+async fn main() {
+    let env = Env::start().await;
+    env.browser.set_window_size(900, 650).await.unwrap();
+    env.open("/").await;
+    env.screen("signed-out").await;
+    shot(&env, "1-signed-out").await;
+    env.click("#sign-in").await;
+    env.wait_for("#allow").await;
+    shot(&env, "2-consent").await;
+    env.click("#allow").await;
+    env.text("#user-name").await;
+    shot(&env, "3-signed-in").await;
+    env.click("#sign-out").await;
+    env.screen("signed-out").await;
+    shot(&env, "4-signed-out-notice").await;
+    env.click("#sign-in").await;
+    env.click("#deny").await;
+    env.screen("error").await;
+    shot(&env, "5-denied").await;
+    env.close().await;
+
+    let env = Env::with(Options {
+        config: json!({ "client_id": "" }),
+        ..Options::default()
+    })
+    .await;
+    env.browser.set_window_size(900, 650).await.unwrap();
+    env.open("/").await;
+    env.screen("config-error").await;
+    shot(&env, "6-config-error").await;
+    env.close().await;
+}
