@@ -12,7 +12,7 @@ pub struct User {
     pub is_active: bool,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Account {
     pub id: u64,
     pub name: String,
@@ -27,21 +27,30 @@ impl Account {
     }
 }
 
-/// The demo person, with a Harvest and a Forecast account. The Forecast id is above 2^32, as
-/// real ids can be, so 32-bit truncation shows up in tests.
-pub fn demo_user() -> (User, Vec<Account>) {
-    let user = User {
+/// The demo person. The Forecast id is above 2^32, as real ids can be, so 32-bit truncation
+/// shows up in tests.
+pub fn demo_user() -> User {
+    User {
         id: 1_782_959,
         first_name: "Ada".into(),
         last_name: "Lovelace".into(),
         email: "ada@example.com".into(),
         timezone: "Europe/London".into(),
         is_active: true,
-    };
-    let accounts = vec![
+    }
+}
+
+/// Two Harvest accounts (so the app must let the person choose) and a Forecast account.
+pub fn demo_accounts() -> Vec<Account> {
+    vec![
         Account {
             id: 123_456,
             name: "Analytical Engines Ltd".into(),
+            product: "harvest".into(),
+        },
+        Account {
+            id: 234_567,
+            name: "Difference Engines Inc".into(),
             product: "harvest".into(),
         },
         Account {
@@ -49,6 +58,5 @@ pub fn demo_user() -> (User, Vec<Account>) {
             name: "Analytical Engines Forecast".into(),
             product: "forecast".into(),
         },
-    ];
-    (user, accounts)
+    ]
 }

@@ -31,7 +31,7 @@ pub fn page(title: &str, body: &str) -> String {
 const STYLE: &str = "body{font:16px/1.5 system-ui,sans-serif;margin:0;background:#f6f5f2;color:#1d1d1b}\
 main{max-width:32rem;margin:3rem auto;padding:2rem;background:#fff;border-radius:8px;box-shadow:0 1px 3px #0002}\
 h1{font-size:1.4rem}ul{list-style:none;padding:0}fieldset{border:1px solid #ccc;border-radius:6px}\
-button{font:inherit;padding:.5rem 1.2rem;border-radius:6px;border:1px solid #555;cursor:pointer}\
+form button{margin-top:1rem}button{font:inherit;padding:.5rem 1.2rem;border-radius:6px;border:1px solid #555;cursor:pointer}\
 #allow{background:#1f6f43;color:#fff;border-color:#1f6f43}button:focus-visible{outline:3px solid #f5a623}\
 .note{color:#666;font-size:.85rem}.product{color:#666}";
 

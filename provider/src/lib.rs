@@ -5,6 +5,8 @@
 pub mod api;
 pub mod authorize;
 pub mod data;
+pub mod faults;
+pub mod harvest_data;
 pub mod html;
 pub mod settings;
 pub mod site;
@@ -14,27 +16,62 @@ use axum::http::{header, HeaderValue};
 use axum::routing::get;
 use axum::Router;
 use settings::Settings;
+use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use tokio::net::TcpListener;
 
-/// Shared state: the settings, the person and their accounts, and issued tokens.
+/// Shared state: the settings, the person and their accounts, issued tokens, the generated
+/// Harvest data, fault switches and the request log.
 pub struct Provider {
     pub settings: Settings,
     pub user: data::User,
     pub accounts: Vec<data::Account>,
     pub store: tokens::Store,
+    pub data: HashMap<u64, harvest_data::AccountData>,
+    pub faults: Mutex<faults::Faults>,
+    pub requests: Mutex<Vec<faults::Recorded>>,
+    pub windows: Mutex<faults::Windows>,
 }
 
 impl Provider {
     pub fn new(settings: Settings) -> Arc<Self> {
-        let (user, accounts) = data::demo_user();
+        let user = data::demo_user();
+        let accounts = settings.accounts.clone();
+        let person = harvest_data::Named {
+            id: user.id,
+            name: format!("{} {}", user.first_name, user.last_name),
+        };
+        let data = accounts
+            .iter()
+            .filter(|a| a.product == "harvest")
+            .map(|a| {
+                (
+                    a.id,
+                    harvest_data::generate(a.id, &a.name, &person, settings.entries_per_weekday),
+                )
+            })
+            .collect();
         Arc::new(Provider {
             settings,
             user,
             accounts,
             store: tokens::Store::default(),
+            data,
+            faults: Mutex::default(),
+            requests: Mutex::default(),
+            windows: Mutex::default(),
         })
+    }
+
+    /// API requests received so far (preflights included).
+    pub fn recorded(&self) -> Vec<faults::Recorded> {
+        self.requests.lock().unwrap().clone()
+    }
+
+    /// Changes the fault switches.
+    pub fn set_faults(&self, change: impl FnOnce(&mut faults::Faults)) {
+        change(&mut self.faults.lock().unwrap());
     }
 }
 
@@ -43,9 +80,20 @@ pub fn router(provider: Arc<Provider>) -> Router {
     let api = Router::new()
         .route("/api/v2/accounts", get(api::accounts))
         .route("/v2/users/me", get(api::users_me))
+        .route("/v2/company", get(api::company))
+        .route("/v2/users/me/project_assignments", get(api::assignments))
+        .route("/v2/time_entries", get(api::time_entries))
+        .layer(axum::middleware::from_fn_with_state(
+            provider.clone(),
+            faults::apply,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             provider.clone(),
             api::cors,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            provider.clone(),
+            faults::record,
         ));
     let pages_csp = format!(
         "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' {}; frame-ancestors 'none'; base-uri 'none'",

@@ -1,5 +1,6 @@
 //! What the local provider is told at start: the one registered client and how to behave.
 
+use crate::data::Account;
 use std::time::Duration;
 
 /// Where the authorization response puts its parameters. Real providers differ: the RFC says
@@ -8,6 +9,21 @@ use std::time::Duration;
 pub enum CallbackPlacement {
     Query,
     Fragment,
+}
+
+/// How list endpoints paginate: Harvest uses page numbers on most endpoints and opaque cursors
+/// (with `page: null`) on the large ones.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pagination {
+    Pages,
+    Cursor,
+}
+
+/// Requests allowed per rolling window, per token. Harvest: 100 per 15 s.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RateLimit {
+    pub requests: usize,
+    pub window: Duration,
 }
 
 /// The registered client and the provider's behaviour.
@@ -21,6 +37,18 @@ pub struct Settings {
     pub allowed_origin: String,
     pub token_lifetime: Duration,
     pub callback_placement: CallbackPlacement,
+    /// The person's accounts (Harvest and Forecast products).
+    pub accounts: Vec<Account>,
+    pub pagination: Pagination,
+    /// Page size when the client asks for none. Harvest's is 2000; the demo uses 100 so that a
+    /// month of entries spans several pages.
+    pub per_page: u32,
+    pub rate_limit: RateLimit,
+    /// Whether `Retry-After` is listed in `Access-Control-Expose-Headers`. Without it a browser
+    /// cannot read the header, as with some real APIs.
+    pub expose_retry_after: bool,
+    /// Generated time entries per weekday and account.
+    pub entries_per_weekday: u64,
 }
 
 impl Settings {
@@ -33,6 +61,15 @@ impl Settings {
             // Harvest's observed lifetime: 14 days less one second.
             token_lifetime: Duration::from_secs(1_209_599),
             callback_placement: CallbackPlacement::Query,
+            accounts: crate::data::demo_accounts(),
+            pagination: Pagination::Pages,
+            per_page: 100,
+            rate_limit: RateLimit {
+                requests: 100,
+                window: Duration::from_secs(15),
+            },
+            expose_retry_after: true,
+            entries_per_weekday: 10,
         }
     }
 }

@@ -1,71 +1,13 @@
 //! The local provider over real HTTP semantics (in-process, through the router).
 
+mod common;
+
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use axum::Router;
-use http_body_util::BodyExt;
+use common::*;
 use local_provider::settings::{CallbackPlacement, Settings};
 use local_provider::{router, Provider};
-use std::sync::Arc;
 use std::time::Duration;
-use tower::ServiceExt;
-
-const ORIGIN: &str = "http://127.0.0.1:8080";
-
-fn provider(placement: CallbackPlacement) -> (Arc<Provider>, Router) {
-    let p = Provider::new(Settings {
-        callback_placement: placement,
-        ..Settings::demo()
-    });
-    (p.clone(), router(p))
-}
-
-async fn send(app: &Router, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
-    let response = app.clone().oneshot(request).await.unwrap();
-    let (parts, body) = response.into_parts();
-    let bytes = body.collect().await.unwrap().to_bytes();
-    (
-        parts.status,
-        parts.headers,
-        String::from_utf8_lossy(&bytes).into_owned(),
-    )
-}
-
-fn get(uri: &str) -> Request<Body> {
-    Request::get(uri).body(Body::empty()).unwrap()
-}
-
-const GOOD: &str = "/oauth2/authorize?client_id=local-demo&response_type=token&redirect_uri=http%3A%2F%2F127.0.0.1%3A8080%2F&state=S%2B1";
-
-/// Opens the consent page and answers it; returns the redirect's Location.
-async fn consent(app: &Router, decision: &str) -> String {
-    let (status, _, page) = send(app, get(GOOD)).await;
-    assert_eq!(status, StatusCode::OK);
-    let ticket = page
-        .split("name=\"ticket\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_owned();
-    let form = format!("ticket={ticket}&account=123456&account=5000000001&decision={decision}");
-    let post = Request::post("/oauth2/authorize")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(form))
-        .unwrap();
-    let (status, headers, _) = send(app, post).await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
-    headers[header::LOCATION].to_str().unwrap().to_owned()
-}
-
-fn param(location: &str, name: &str) -> Option<String> {
-    let url = url::Url::parse(location).unwrap();
-    let part = url.fragment().or(url.query()).unwrap_or("").to_owned();
-    url::form_urlencoded::parse(part.as_bytes())
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned())
-}
 
 #[tokio::test]
 async fn unknown_client_gets_an_error_page_and_no_redirect() {
@@ -153,14 +95,6 @@ async fn wrong_response_type_is_reported_to_the_client() {
         param(location, "error").as_deref(),
         Some("unsupported_response_type")
     );
-}
-
-async fn token(app: &Router) -> String {
-    param(&consent(app, "allow").await, "access_token").unwrap()
-}
-
-fn api(uri: &str) -> axum::http::request::Builder {
-    Request::get(uri).header(header::ORIGIN, ORIGIN)
 }
 
 #[tokio::test]

@@ -1,0 +1,170 @@
+//! What tests (and demos) switch on to see the app cope: slow answers, server errors,
+//! malformed JSON, HTML error pages, forced 429s, a `links.next` to a foreign origin; plus the
+//! real per-token rate limit and a log of every API request received.
+
+use crate::Provider;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Switches read by every API request. Counters count down one per request.
+#[derive(Clone, Debug, Default)]
+pub struct Faults {
+    /// Added before every API answer.
+    pub delay: Duration,
+    /// The next N requests answer 500 with a JSON message.
+    pub server_errors: u32,
+    /// The next N requests answer 200 with a truncated JSON body.
+    pub malformed: u32,
+    /// The next N requests answer 502 with an HTML page, as a proxy in front of an API does.
+    pub html_errors: u32,
+    /// The next N requests answer 429 with `Retry-After: 1`.
+    pub too_many: u32,
+    /// Every request answers 403 (a token without permission).
+    pub forbidden: bool,
+    /// `links.next` points to this origin instead of the provider's own.
+    pub foreign_next: Option<String>,
+}
+
+/// One API request as the provider saw it.
+#[derive(Clone, Debug)]
+pub struct Recorded {
+    pub method: String,
+    pub path: String,
+    pub query: String,
+    pub authorization: bool,
+    pub referer: Option<String>,
+    pub status: u16,
+}
+
+/// Per-token send instants for the rolling rate limit.
+#[derive(Default)]
+pub struct Windows(HashMap<String, VecDeque<Instant>>);
+
+/// Records each API request and its answer's status.
+pub async fn record(State(p): State<Arc<Provider>>, request: Request, next: Next) -> Response {
+    let method = request.method().to_string();
+    let path = request.uri().path().to_owned();
+    let query = request.uri().query().unwrap_or("").to_owned();
+    let authorization = request.headers().contains_key(header::AUTHORIZATION);
+    let referer = request
+        .headers()
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let response = next.run(request).await;
+    let status = response.status().as_u16();
+    p.requests.lock().unwrap().push(Recorded {
+        method,
+        path,
+        query,
+        authorization,
+        referer,
+        status,
+    });
+    response
+}
+
+fn token_of(request: &Request) -> Option<String> {
+    let query = request.uri().query().unwrap_or("");
+    let from_query = form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == "access_token")
+        .map(|(_, v)| v.into_owned());
+    from_query.or_else(|| {
+        let auth = request
+            .headers()
+            .get(header::AUTHORIZATION)?
+            .to_str()
+            .ok()?;
+        auth.split_once(' ').map(|(_, t)| t.trim().to_owned())
+    })
+}
+
+fn too_many(retry_after_secs: u64) -> Response {
+    let mut r = (
+        StatusCode::TOO_MANY_REQUESTS,
+        [(header::CONTENT_TYPE, "text/html")],
+        "<html><body><h1>Too Many Requests</h1></body></html>",
+    )
+        .into_response();
+    r.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+    r
+}
+
+/// Faults first, then the rate limit, then the real handler.
+pub async fn apply(State(p): State<Arc<Provider>>, request: Request, next: Next) -> Response {
+    if request.method() == Method::OPTIONS {
+        return next.run(request).await;
+    }
+    let faults = p.faults.lock().unwrap().clone();
+    if !faults.delay.is_zero() {
+        tokio::time::sleep(faults.delay).await;
+    }
+    let take = |pick: fn(&mut Faults) -> &mut u32| {
+        let mut f = p.faults.lock().unwrap();
+        let n = pick(&mut f);
+        if *n > 0 {
+            *n -= 1;
+            true
+        } else {
+            false
+        }
+    };
+    if take(|f| &mut f.too_many) {
+        return too_many(1);
+    }
+    if take(|f| &mut f.server_errors) {
+        let body = serde_json::json!({ "message": "Internal server error (injected)" });
+        return (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(body)).into_response();
+    }
+    if take(|f| &mut f.html_errors) {
+        let page = "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>";
+        return (
+            StatusCode::BAD_GATEWAY,
+            [(header::CONTENT_TYPE, "text/html")],
+            page,
+        )
+            .into_response();
+    }
+    if take(|f| &mut f.malformed) {
+        return (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "application/json")],
+            "{\"time_entries\": [{\"id\": 1,",
+        )
+            .into_response();
+    }
+    if faults.forbidden {
+        let body = serde_json::json!({ "error": "forbidden", "error_description": "You do not have permission to view this." });
+        return (StatusCode::FORBIDDEN, axum::Json(body)).into_response();
+    }
+    if let Some(token) = token_of(&request) {
+        let limit = p.settings.rate_limit;
+        let now = Instant::now();
+        let wait = {
+            let mut windows = p.windows.lock().unwrap();
+            let sent = windows.0.entry(token).or_default();
+            while sent
+                .front()
+                .is_some_and(|t| now.duration_since(*t) >= limit.window)
+            {
+                sent.pop_front();
+            }
+            if sent.len() >= limit.requests {
+                Some(limit.window - now.duration_since(sent[0]))
+            } else {
+                sent.push_back(now);
+                None
+            }
+        };
+        if let Some(wait) = wait {
+            return too_many(wait.as_secs_f64().ceil().max(1.0) as u64);
+        }
+    }
+    next.run(request).await
+}

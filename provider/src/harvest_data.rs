@@ -1,0 +1,216 @@
+//! Generated Harvest data: a company, projects, assignments and thousands of time entries per
+//! account, deterministic so tests can compute the expected totals.
+
+use serde::Serialize;
+use serde_json::{json, Value};
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Named {
+    pub id: u64,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TimeEntry {
+    pub id: u64,
+    pub spent_date: String,
+    pub hours: f64,
+    pub notes: Option<String>,
+    pub is_locked: bool,
+    pub billable: bool,
+    pub user: Named,
+    pub client: Named,
+    pub project: Named,
+    pub task: Named,
+}
+
+/// One account's data.
+#[derive(Clone, Debug)]
+pub struct AccountData {
+    pub company: Value,
+    pub assignments: Vec<Value>,
+    /// Newest first, as Harvest lists them.
+    pub entries: Vec<TimeEntry>,
+}
+
+/// Days since 1970-01-01 to a civil date `YYYY-MM-DD` (proleptic Gregorian; Hinnant's
+/// algorithm).
+pub fn date_from_days(days: i64) -> String {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// 2026-01-01 as days since the epoch.
+const FIRST_DAY: i64 = 20_454;
+/// Generated days: 2026-01-01 to 2026-12-31.
+const DAYS: i64 = 365;
+
+/// A small deterministic generator (64-bit LCG): the same data on every run.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) % n
+    }
+}
+
+pub fn generate(
+    account_id: u64,
+    account_name: &str,
+    user: &Named,
+    entries_per_weekday: u64,
+) -> AccountData {
+    let clients = [
+        Named {
+            id: account_id * 10 + 1,
+            name: "Babbage & Co".into(),
+        },
+        Named {
+            id: account_id * 10 + 2,
+            name: "Royal Society".into(),
+        },
+    ];
+    let projects: Vec<(Named, &Named, &str)> = vec![
+        (
+            Named {
+                id: account_id * 100 + 1,
+                name: "Difference Engine".into(),
+            },
+            &clients[0],
+            "DE",
+        ),
+        (
+            Named {
+                id: account_id * 100 + 2,
+                name: "Analytical Engine".into(),
+            },
+            &clients[0],
+            "AE",
+        ),
+        (
+            Named {
+                id: account_id * 100 + 3,
+                name: "Notes on the Sketch".into(),
+            },
+            &clients[1],
+            "NOTES",
+        ),
+    ];
+    let tasks = [
+        Named {
+            id: 11,
+            name: "Design".into(),
+        },
+        Named {
+            id: 12,
+            name: "Programming".into(),
+        },
+        Named {
+            id: 13,
+            name: "Writing".into(),
+        },
+    ];
+    let assignments = projects
+        .iter()
+        .enumerate()
+        .map(|(i, (p, c, code))| {
+            json!({
+                "id": account_id * 1000 + i as u64, "is_project_manager": i == 0, "is_active": true,
+                "budget": null, "hourly_rate": 100.0,
+                "project": { "id": p.id, "name": p.name, "code": code },
+                "client": { "id": c.id, "name": c.name },
+                "task_assignments": tasks.iter().map(|t| json!({ "id": t.id * 7, "billable": true, "task": t })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let mut rng = Lcg(account_id);
+    let mut entries = Vec::new();
+    for day in 0..DAYS {
+        let days = FIRST_DAY + day;
+        // 1970-01-01 was a Thursday: weekday 0 = Monday.
+        if (days + 3).rem_euclid(7) >= 5 {
+            continue;
+        }
+        for _ in 0..entries_per_weekday {
+            let (project, client, _) = &projects[rng.next(3) as usize];
+            entries.push(TimeEntry {
+                id: account_id * 1_000_000 + entries.len() as u64 + 1,
+                spent_date: date_from_days(days),
+                hours: (rng.next(16) + 1) as f64 * 0.25,
+                notes: (rng.next(3) > 0)
+                    .then(|| format!("Worked on {} <b>#{}</b>", project.name, rng.next(90) + 10)),
+                is_locked: false,
+                billable: true,
+                user: user.clone(),
+                client: (*client).clone(),
+                project: project.clone(),
+                task: tasks[rng.next(3) as usize].clone(),
+            });
+        }
+    }
+    entries.reverse();
+    let company = json!({
+        "base_uri": format!("https://{}.harvestapp.com", account_id), "full_domain": format!("{account_id}.harvestapp.com"),
+        "name": account_name, "is_active": true, "week_start_day": "Monday", "wants_timestamp_timers": false,
+        "time_format": "hours_minutes", "date_format": "%Y-%m-%d", "plan_type": "simple-v4", "clock": "24h",
+        "currency": "GBP", "weekly_capacity": 126000, "expense_feature": true, "invoice_feature": true,
+        "estimate_feature": true, "approval_feature": false, "team_feature": true,
+    });
+    AccountData {
+        company,
+        assignments,
+        entries,
+    }
+}
+
+/// Sum of hours for entries between `from` and `to` (inclusive, `YYYY-MM-DD`), as tests expect
+/// the dashboard to show it.
+pub fn total_hours(data: &AccountData, from: &str, to: &str) -> f64 {
+    data.entries
+        .iter()
+        .filter(|e| e.spent_date.as_str() >= from && e.spent_date.as_str() <= to)
+        .map(|e| e.hours)
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_civil_dates() {
+        assert_eq!(date_from_days(0), "1970-01-01");
+        assert_eq!(date_from_days(FIRST_DAY), "2026-01-01");
+        assert_eq!(date_from_days(FIRST_DAY + 59), "2026-03-01");
+        assert_eq!(date_from_days(-1), "1969-12-31");
+    }
+
+    #[test]
+    fn generation_is_deterministic_and_skips_weekends() {
+        let user = Named {
+            id: 1,
+            name: "Ada".into(),
+        };
+        let a = generate(123_456, "A", &user, 10);
+        let b = generate(123_456, "A", &user, 10);
+        assert_eq!(a.entries.len(), 2610);
+        assert_eq!(
+            total_hours(&a, "2026-01-01", "2026-12-31"),
+            total_hours(&b, "2026-01-01", "2026-12-31")
+        );
+        // 2026-01-03 is a Saturday.
+        assert!(a.entries.iter().all(|e| e.spent_date != "2026-01-03"));
+    }
+}
