@@ -4,6 +4,7 @@
 //! Layers, arrows pointing down only: `ui` → `browser` → `oauth` (pure, native-tested).
 
 pub mod api;
+pub mod dashboard;
 pub mod oauth;
 pub mod state;
 

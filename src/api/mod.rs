@@ -2,6 +2,8 @@
 //! response means. The browser layer only moves the bytes.
 
 pub mod harvest;
+pub mod pagination;
+pub mod rate_limit;
 
 use crate::oauth::{Config, Session, TokenTransport};
 use std::fmt;

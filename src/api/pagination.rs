@@ -1,0 +1,155 @@
+//! Following `links.next`: only to the API origin, with the credentials attached by us.
+//!
+//! A `links.next` is data from the server; if it pointed elsewhere, following it with the
+//! token attached would hand the token to that host. So a foreign link is refused, and any
+//! credentials already in the link are stripped before ours are attached once.
+
+use super::{authorize, ApiError, ApiRequest};
+use crate::oauth::{Config, Session};
+use serde::Deserialize;
+use url::Url;
+
+/// The pagination fields of a Harvest list response. Cursor-paginated pages leave the
+/// page-number fields `null`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+pub struct Paging {
+    #[serde(default)]
+    pub per_page: Option<u32>,
+    #[serde(default)]
+    pub total_pages: Option<u32>,
+    #[serde(default)]
+    pub total_entries: Option<u64>,
+    #[serde(default)]
+    pub page: Option<u32>,
+    #[serde(default)]
+    pub links: Links,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+pub struct Links {
+    #[serde(default)]
+    pub next: Option<String>,
+}
+
+/// Parameters that carry credentials; never copied from a server-provided link.
+const CREDENTIAL_PARAMS: [&str; 2] = ["access_token", "account_id"];
+
+/// The request for the next page, `None` on the last page.
+pub fn next_request(
+    config: &Config,
+    session: &Session,
+    current: &Url,
+    paging: &Paging,
+    account_id: Option<u64>,
+) -> Result<Option<ApiRequest>, ApiError> {
+    let Some(next) = paging.links.next.as_deref().filter(|n| !n.is_empty()) else {
+        return Ok(None);
+    };
+    let mut url = current.join(next).map_err(|_| ApiError::Malformed)?;
+    let kept: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(k, _)| !CREDENTIAL_PARAMS.contains(&k.as_ref()))
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    url.set_query(None);
+    if !kept.is_empty() {
+        url.query_pairs_mut().extend_pairs(kept);
+    }
+    authorize(config, session, url, account_id).map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::oauth::config::tests::sample;
+    use crate::oauth::{AccessToken, Scope};
+
+    fn session() -> Session {
+        Session {
+            provider: "harvest".into(),
+            access_token: AccessToken::new("MINE"),
+            expires_at_ms: None,
+            scope: Scope::default(),
+        }
+    }
+
+    fn paging(next: Option<&str>) -> Paging {
+        Paging {
+            links: Links {
+                next: next.map(str::to_owned),
+            },
+            ..Paging::default()
+        }
+    }
+
+    fn current() -> Url {
+        Url::parse(
+            "https://api.harvestapp.com/v2/time_entries?access_token=MINE&account_id=1&page=1",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn last_page_has_no_next_request() {
+        assert!(
+            next_request(&sample(), &session(), &current(), &paging(None), Some(1))
+                .unwrap()
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn next_link_on_the_api_origin_gets_our_credentials_once() {
+        let next = "https://api.harvestapp.com/v2/time_entries?page=2&per_page=100&access_token=STALE&account_id=9";
+        let r = next_request(
+            &sample(),
+            &session(),
+            &current(),
+            &paging(Some(next)),
+            Some(1),
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(r.url.as_str(), "https://api.harvestapp.com/v2/time_entries?page=2&per_page=100&access_token=MINE&account_id=1");
+    }
+
+    #[test]
+    fn cursor_links_relative_to_the_page_work() {
+        let r = next_request(
+            &sample(),
+            &session(),
+            &current(),
+            &paging(Some("/v2/time_entries?cursor=abc")),
+            Some(1),
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(
+            r.url.as_str(),
+            "https://api.harvestapp.com/v2/time_entries?cursor=abc&access_token=MINE&account_id=1"
+        );
+    }
+
+    #[test]
+    fn a_foreign_next_link_is_refused_and_carries_no_token() {
+        let err = next_request(
+            &sample(),
+            &session(),
+            &current(),
+            &paging(Some("https://evil.example/v2/time_entries?page=2")),
+            Some(1),
+        )
+        .unwrap_err();
+        assert_eq!(err, ApiError::ForeignOrigin("https://evil.example".into()));
+    }
+
+    #[test]
+    fn cursor_pages_parse_with_null_page_numbers() {
+        let p: Paging = serde_json::from_str(
+            r#"{"per_page":100,"total_pages":null,"total_entries":null,"page":null,"links":{"first":"x","next":"y","previous":null,"last":null}}"#,
+        )
+        .unwrap();
+        assert_eq!(p.page, None);
+        assert_eq!(p.links.next.as_deref(), Some("y"));
+    }
+}

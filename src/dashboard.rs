@@ -1,0 +1,328 @@
+//! The signed-in dashboard's state, pure: which account to use, and the page-by-page load of
+//! time entries with its progress. The Yew layer only dispatches and renders.
+
+use crate::api::harvest::{Account, TimeEntry};
+use crate::api::ApiError;
+use crate::oauth::Scope;
+
+/// Something fetched once.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Load<T> {
+    Loading,
+    Loaded(T),
+    Failed(ApiError),
+}
+
+/// The Harvest accounts the person may choose from: those the accounts endpoint lists (when it
+/// was asked), narrowed to the ids the scope names unless the scope says "all".
+pub fn candidates(scope: &Scope, listed: Option<Vec<Account>>) -> Vec<Account> {
+    let named = scope.accounts();
+    let harvest = |a: &Account| a.product == "harvest";
+    match listed {
+        Some(list) if named.ask || named.harvest.is_empty() => {
+            list.into_iter().filter(harvest).collect()
+        }
+        Some(list) => list
+            .into_iter()
+            .filter(|a| harvest(a) && named.harvest.contains(&a.id))
+            .collect(),
+        None => named
+            .harvest
+            .iter()
+            .map(|id| Account {
+                id: *id,
+                name: format!("Harvest account {id}"),
+                product: "harvest".into(),
+            })
+            .collect(),
+    }
+}
+
+/// Whether the accounts endpoint must be asked for names or for the list itself.
+pub fn needs_account_list(scope: &Scope, have_accounts_url: bool) -> bool {
+    have_accounts_url || scope.accounts().ask
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Phase {
+    Idle,
+    Loading,
+    /// Every page arrived.
+    Done,
+    /// The person stopped it; what arrived is kept but marked incomplete.
+    Cancelled,
+    /// A page failed; what arrived is kept but marked incomplete.
+    Failed(ApiError),
+}
+
+/// The time-entry table and the load behind it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entries {
+    pub from: String,
+    pub to: String,
+    pub phase: Phase,
+    pub entries: Vec<TimeEntry>,
+    pub pages_loaded: u32,
+    /// Unknown on cursor-paginated responses.
+    pub total_pages: Option<u32>,
+    pub total_entries: Option<u64>,
+    /// Seconds the client is waiting after a 429, shown to the person.
+    pub waiting_secs: Option<u64>,
+    /// Increments per load, so late pages of a cancelled load are ignored.
+    pub generation: u32,
+}
+
+#[derive(Debug)]
+pub enum EntriesAction {
+    Start {
+        from: String,
+        to: String,
+    },
+    Page {
+        generation: u32,
+        entries: Vec<TimeEntry>,
+        total_pages: Option<u32>,
+        total_entries: Option<u64>,
+    },
+    Waiting {
+        generation: u32,
+        secs: u64,
+    },
+    Finished {
+        generation: u32,
+    },
+    Failed {
+        generation: u32,
+        error: ApiError,
+    },
+    Cancel,
+}
+
+impl Entries {
+    pub fn new(from: &str, to: &str) -> Self {
+        Entries {
+            from: from.into(),
+            to: to.into(),
+            phase: Phase::Idle,
+            entries: Vec::new(),
+            pages_loaded: 0,
+            total_pages: None,
+            total_entries: None,
+            waiting_secs: None,
+            generation: 0,
+        }
+    }
+
+    pub fn next(&self, action: EntriesAction) -> Entries {
+        use EntriesAction as A;
+        let current = |g: u32| g == self.generation && self.phase == Phase::Loading;
+        let mut s = self.clone();
+        match action {
+            A::Start { from, to } => {
+                s = Entries::new(&from, &to);
+                s.generation = self.generation + 1;
+                s.phase = Phase::Loading;
+            }
+            A::Page {
+                generation,
+                entries,
+                total_pages,
+                total_entries,
+            } if current(generation) => {
+                s.entries.extend(entries);
+                s.pages_loaded += 1;
+                s.total_pages = total_pages.or(s.total_pages);
+                s.total_entries = total_entries.or(s.total_entries);
+                s.waiting_secs = None;
+            }
+            A::Waiting { generation, secs } if current(generation) => s.waiting_secs = Some(secs),
+            A::Finished { generation } if current(generation) => {
+                s.phase = Phase::Done;
+                s.waiting_secs = None;
+            }
+            A::Failed { generation, error } if current(generation) => {
+                s.phase = Phase::Failed(error);
+                s.waiting_secs = None;
+            }
+            A::Cancel if self.phase == Phase::Loading => {
+                s.phase = Phase::Cancelled;
+                s.waiting_secs = None;
+            }
+            _ => {}
+        }
+        s
+    }
+
+    pub fn total_hours(&self) -> f64 {
+        self.entries.iter().map(|e| e.hours).sum()
+    }
+
+    /// Only a finished load is complete; a partial table must never look like a full one.
+    pub fn is_complete(&self) -> bool {
+        self.phase == Phase::Done
+    }
+
+    /// Progress of the load in 0..=1 when the total is known.
+    pub fn progress(&self) -> Option<f64> {
+        self.total_pages
+            .filter(|t| *t > 0)
+            .map(|t| (f64::from(self.pages_loaded) / f64::from(t)).min(1.0))
+    }
+}
+
+/// Hours as `12.75` with no float noise (Harvest's hours are decimals of at most 2 places).
+pub fn format_hours(hours: f64) -> String {
+    format!("{:.2}", (hours * 100.0).round() / 100.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::harvest::Ref;
+
+    fn acct(id: u64, product: &str) -> Account {
+        Account {
+            id,
+            name: format!("A{id}"),
+            product: product.into(),
+        }
+    }
+
+    fn entry(hours: f64) -> TimeEntry {
+        TimeEntry {
+            id: 1,
+            spent_date: "2026-01-02".into(),
+            hours,
+            notes: None,
+            project: Ref {
+                id: 1,
+                name: "P".into(),
+            },
+            task: Ref {
+                id: 1,
+                name: "T".into(),
+            },
+            client: None,
+        }
+    }
+
+    #[test]
+    fn candidates_are_the_scoped_harvest_accounts() {
+        let listed = Some(vec![
+            acct(1, "harvest"),
+            acct(2, "harvest"),
+            acct(3, "forecast"),
+        ]);
+        assert_eq!(
+            candidates(&Scope::parse("harvest:2 forecast:3"), listed.clone()),
+            vec![acct(2, "harvest")]
+        );
+        assert_eq!(candidates(&Scope::parse("all"), listed.clone()).len(), 2);
+        assert_eq!(candidates(&Scope::parse("harvest:all"), listed).len(), 2);
+    }
+
+    #[test]
+    fn without_an_accounts_endpoint_the_scope_names_the_accounts() {
+        let c = candidates(&Scope::parse("harvest:5000000001"), None);
+        assert_eq!(c[0].id, 5_000_000_001);
+        assert!(candidates(&Scope::parse("forecast:1"), None).is_empty());
+    }
+
+    #[test]
+    fn pages_accumulate_and_only_a_finished_load_is_complete() {
+        let s = Entries::new("2026-01-01", "2026-01-31").next(EntriesAction::Start {
+            from: "a".into(),
+            to: "b".into(),
+        });
+        let g = s.generation;
+        let s = s.next(EntriesAction::Page {
+            generation: g,
+            entries: vec![entry(1.5), entry(2.25)],
+            total_pages: Some(2),
+            total_entries: Some(3),
+        });
+        assert_eq!(s.progress(), Some(0.5));
+        assert!(!s.is_complete());
+        let s = s.next(EntriesAction::Page {
+            generation: g,
+            entries: vec![entry(0.25)],
+            total_pages: Some(2),
+            total_entries: Some(3),
+        });
+        let s = s.next(EntriesAction::Finished { generation: g });
+        assert!(s.is_complete());
+        assert_eq!(format_hours(s.total_hours()), "4.00");
+    }
+
+    #[test]
+    fn a_failed_page_keeps_the_partial_table_marked_incomplete() {
+        let s = Entries::new("a", "b").next(EntriesAction::Start {
+            from: "a".into(),
+            to: "b".into(),
+        });
+        let g = s.generation;
+        let s = s.next(EntriesAction::Page {
+            generation: g,
+            entries: vec![entry(1.0)],
+            total_pages: Some(3),
+            total_entries: None,
+        });
+        let s = s.next(EntriesAction::Failed {
+            generation: g,
+            error: ApiError::Network,
+        });
+        assert_eq!(s.entries.len(), 1);
+        assert!(!s.is_complete());
+    }
+
+    #[test]
+    fn pages_of_a_cancelled_or_replaced_load_are_ignored() {
+        let s = Entries::new("a", "b").next(EntriesAction::Start {
+            from: "a".into(),
+            to: "b".into(),
+        });
+        let old = s.generation;
+        let cancelled = s.next(EntriesAction::Cancel);
+        assert_eq!(cancelled.phase, Phase::Cancelled);
+        let after = cancelled.next(EntriesAction::Page {
+            generation: old,
+            entries: vec![entry(1.0)],
+            total_pages: None,
+            total_entries: None,
+        });
+        assert!(after.entries.is_empty());
+        let restarted = cancelled.next(EntriesAction::Start {
+            from: "a".into(),
+            to: "b".into(),
+        });
+        let stale = restarted.next(EntriesAction::Page {
+            generation: old,
+            entries: vec![entry(1.0)],
+            total_pages: None,
+            total_entries: None,
+        });
+        assert!(stale.entries.is_empty());
+    }
+
+    #[test]
+    fn cursor_pages_have_no_known_progress() {
+        let s = Entries::new("a", "b").next(EntriesAction::Start {
+            from: "a".into(),
+            to: "b".into(),
+        });
+        let s = s.next(EntriesAction::Page {
+            generation: s.generation,
+            entries: vec![],
+            total_pages: None,
+            total_entries: None,
+        });
+        assert_eq!(s.progress(), None);
+        assert_eq!(s.pages_loaded, 1);
+    }
+
+    #[test]
+    fn hours_format_without_float_noise() {
+        assert_eq!(format_hours(0.1 + 0.2), "0.30");
+        assert_eq!(format_hours(1209.75), "1209.75");
+    }
+}
