@@ -40,6 +40,12 @@ pub enum ApiError {
     Malformed,
     #[error("Refused to send the token to {0}: it is not the configured API origin.")]
     ForeignOrigin(String),
+    #[error("The provider is limiting requests and did not recover after several waits. Try again in a minute.")]
+    RateLimited,
+    #[error(
+        "No account was chosen, so the provider cannot answer. Choose an account and try again."
+    )]
+    NoAccount,
 }
 
 /// Builds a GET to `path` under the API base with the configured transport: the token and

@@ -47,6 +47,27 @@ struct RawConfig {
     token_transport: TokenTransport,
     #[serde(default = "default_storage")]
     token_storage: TokenStorage,
+    #[serde(default)]
+    rate_limit: Option<RateLimitConfig>,
+    #[serde(default)]
+    personal_access_token: bool,
+}
+
+/// Requests the client allows itself per rolling window (Harvest: 100 per 15 s).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimitConfig {
+    pub requests: u32,
+    pub per_seconds: u32,
+}
+
+impl Default for RateLimitConfig {
+    fn default() -> Self {
+        RateLimitConfig {
+            requests: 100,
+            per_seconds: 15,
+        }
+    }
 }
 
 fn default_transport() -> TokenTransport {
@@ -72,6 +93,9 @@ pub struct Config {
     pub accounts_url: Option<Url>,
     pub token_transport: TokenTransport,
     pub token_storage: TokenStorage,
+    pub rate_limit: RateLimitConfig,
+    /// Offer "paste a personal access token" on the signed-out screen (Harvest's other way in).
+    pub personal_access_token: bool,
 }
 
 /// What is wrong with `config.json`, and where.
@@ -156,6 +180,14 @@ impl Config {
             .as_deref()
             .map(|u| endpoint("accounts_url", u))
             .transpose()?;
+        let rate_limit = raw.rate_limit.unwrap_or_default();
+        if rate_limit.requests == 0 || rate_limit.per_seconds == 0 || rate_limit.per_seconds > 3600
+        {
+            return Err(field(
+                "rate_limit",
+                "use {\"requests\": N, \"per_seconds\": S} with N ≥ 1 and 1 ≤ S ≤ 3600",
+            ));
+        }
         Ok(Config {
             provider,
             client_id: raw.client_id,
@@ -166,6 +198,8 @@ impl Config {
             accounts_url,
             token_transport: raw.token_transport,
             token_storage: raw.token_storage,
+            rate_limit,
+            personal_access_token: raw.personal_access_token,
         })
     }
 
@@ -340,6 +374,30 @@ pub(crate) mod tests {
         assert!(err.to_string().contains("client_secret"), "{err}");
         let err = with("token_storage", "local".into()).unwrap_err();
         assert!(err.to_string().contains("local"), "{err}");
+    }
+
+    #[test]
+    fn rate_limit_defaults_to_harvests_and_rejects_zero() {
+        assert_eq!(
+            sample().rate_limit,
+            RateLimitConfig {
+                requests: 100,
+                per_seconds: 15
+            }
+        );
+        let ok = with(
+            "rate_limit",
+            serde_json::json!({"requests": 5, "per_seconds": 2}),
+        )
+        .unwrap();
+        assert_eq!(ok.rate_limit.requests, 5);
+        assert_eq!(
+            bad_field(with(
+                "rate_limit",
+                serde_json::json!({"requests": 0, "per_seconds": 2})
+            )),
+            "rate_limit"
+        );
     }
 
     #[test]

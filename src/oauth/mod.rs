@@ -9,7 +9,7 @@ pub mod secret;
 pub mod session;
 
 pub use callback::{CallbackError, Completed, ProviderError};
-pub use config::{Config, ConfigError, TokenStorage, TokenTransport};
+pub use config::{Config, ConfigError, RateLimitConfig, TokenStorage, TokenTransport};
 pub use pending::PendingRequest;
 pub use scope::Scope;
 pub use secret::{AccessToken, State};
