@@ -142,7 +142,11 @@ pub async fn decide(
         .collect();
     let token = p.store.issue(chosen, p.settings.token_lifetime);
     let expires_in = p.settings.token_lifetime.as_secs().to_string();
-    let scope = scope.join(" ");
+    let scope = if p.settings.scope_all {
+        "all".to_owned()
+    } else {
+        scope.join(" ")
+    };
     let params = [
         ("access_token", token.as_str()),
         ("token_type", "bearer"),

@@ -141,3 +141,19 @@ pub fn serve(listener: TcpListener, app: Router) -> std::io::Result<SocketAddr> 
     });
     Ok(bound)
 }
+
+/// Serves `app` until the returned sender is dropped or fires; then the listener closes and
+/// idle connections are shut, so the address really stops answering (tests take a provider
+/// "offline" this way).
+pub fn serve_stoppable(listener: TcpListener, app: Router) -> tokio::sync::oneshot::Sender<()> {
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = stopped.await;
+            })
+            .await
+            .expect("server runs");
+    });
+    stop
+}

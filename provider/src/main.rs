@@ -4,14 +4,15 @@
 //! Starts the provider on 127.0.0.1, and, with `--app-dir`, serves the built app on a second
 //! loopback port (another origin, so API calls really cross origins with CORS).
 
-use local_provider::settings::{CallbackPlacement, Settings};
+use local_provider::settings::{CallbackPlacement, Pagination, RateLimit, Settings};
 use local_provider::{router, site, spawn, Provider};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
 const USAGE: &str = "usage: local-provider [--port N] [--app-dir DIR] [--app-port N] \
-                     [--callback query|fragment] [--token-lifetime SECONDS]";
+                     [--callback query|fragment] [--token-lifetime SECONDS] [--pagination pages|cursor] \
+                     [--per-page N] [--rate-limit REQUESTS/SECONDS] [--scope-all]";
 
 struct Args {
     port: u16,
@@ -49,6 +50,41 @@ fn parse_args() -> Result<Args, String> {
                     _ => return Err("--callback is query or fragment".into()),
                 }
             }
+            "--pagination" => {
+                args.settings.pagination = match value()?.as_str() {
+                    "pages" => Pagination::Pages,
+                    "cursor" => Pagination::Cursor,
+                    _ => return Err("--pagination is pages or cursor".into()),
+                }
+            }
+            "--per-page" => {
+                args.settings.per_page = value()?
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=2000).contains(n))
+                    .ok_or("--per-page takes 1 to 2000")?
+            }
+            "--rate-limit" => {
+                let v = value()?;
+                let (n, secs) = v
+                    .split_once('/')
+                    .ok_or("--rate-limit takes REQUESTS/SECONDS, e.g. 100/15")?;
+                let requests = n
+                    .parse()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or("--rate-limit: REQUESTS is a positive number")?;
+                let secs = secs
+                    .parse()
+                    .ok()
+                    .filter(|s| *s > 0)
+                    .ok_or("--rate-limit: SECONDS is a positive number")?;
+                args.settings.rate_limit = RateLimit {
+                    requests,
+                    window: Duration::from_secs(secs),
+                };
+            }
+            "--scope-all" => args.settings.scope_all = true,
             "--help" | "-h" => return Err(USAGE.into()),
             other => return Err(format!("unknown argument {other}\n{USAGE}")),
         }
@@ -69,13 +105,26 @@ async fn main() {
     };
     let loopback = |port| SocketAddr::from((Ipv4Addr::LOCALHOST, port));
     let provider = Provider::new(args.settings);
-    let addr = spawn(loopback(args.port), router(provider))
+    let addr = spawn(loopback(args.port), router(provider.clone()))
         .await
         .unwrap_or_else(|e| {
             eprintln!("cannot listen on {}: {e}", loopback(args.port));
             std::process::exit(1);
         });
     println!("Local provider (Harvest ID + API stand-in): http://{addr}");
+    let harvest: Vec<u64> = provider
+        .accounts
+        .iter()
+        .filter(|a| a.product == "harvest")
+        .map(|a| a.id)
+        .collect();
+    let personal = provider
+        .store
+        .issue(harvest.clone(), Duration::from_secs(365 * 86_400));
+    println!(
+        "Personal access token for demos: {personal} (account id {})",
+        harvest[0]
+    );
     if let Some(dir) = args.app_dir {
         let app = spawn(loopback(args.app_port), site::router(dir, None))
             .await

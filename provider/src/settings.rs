@@ -49,6 +49,9 @@ pub struct Settings {
     pub expose_retry_after: bool,
     /// Generated time entries per weekday and account.
     pub entries_per_weekday: u64,
+    /// Grant the scope `all` instead of naming the accounts, so the client must ask the
+    /// accounts endpoint which accounts it may use.
+    pub scope_all: bool,
 }
 
 impl Settings {
@@ -70,6 +73,7 @@ impl Settings {
             },
             expose_retry_after: true,
             entries_per_weekday: 10,
+            scope_all: false,
         }
     }
 }
