@@ -1,8 +1,7 @@
 //! What the app shows, as a pure state machine: every transition is a native test, and the Yew
-//! layer only dispatches [`Action`]s and renders [`Screen`]s.
+//! layer only dispatches [`Action`]s and renders [`Screen`]s. The signed-in dashboard's own
+//! data lives in [`crate::dashboard`].
 
-use crate::api::harvest::User;
-use crate::api::ApiError;
 use crate::oauth::{CallbackError, ConfigError, Session};
 use std::rc::Rc;
 
@@ -19,7 +18,6 @@ pub enum Screen {
     Redirecting,
     SignedIn {
         session: Rc<Session>,
-        profile: Profile,
     },
     /// The callback was refused or the provider reported an error.
     SignInFailed(CallbackError),
@@ -34,12 +32,8 @@ pub enum Notice {
     SessionEnded,
 }
 
-#[derive(Clone, Debug, PartialEq)]
-pub enum Profile {
-    Loading,
-    Loaded(User),
-    Failed(ApiError),
-}
+/// A 401 this close to the token's expiry instant counts as its expiry.
+pub const EXPIRY_SKEW_MS: u64 = 2_000;
 
 #[derive(Debug)]
 pub enum Action {
@@ -49,10 +43,10 @@ pub enum Action {
     SignInStarted,
     SignedIn(Session),
     CallbackFailed(CallbackError),
-    ProfileRequested,
-    ProfileLoaded(User),
-    /// An API call failed; 401 ends the session.
-    ApiFailed(ApiError),
+    /// The API answered 401 at `now_ms`: the token is dead.
+    Unauthorized {
+        now_ms: u64,
+    },
     TokenExpired,
     SignOut,
 }
@@ -67,24 +61,22 @@ impl Screen {
             (_, A::SignInStarted) => Screen::Redirecting,
             (_, A::SignedIn(session)) => Screen::SignedIn {
                 session: Rc::new(session),
-                profile: Profile::Loading,
             },
             (_, A::CallbackFailed(e)) => Screen::SignInFailed(e),
-            (Screen::SignedIn { session, .. }, A::ProfileRequested) => Screen::SignedIn {
-                session: session.clone(),
-                profile: Profile::Loading,
-            },
-            (Screen::SignedIn { session, .. }, A::ProfileLoaded(user)) => Screen::SignedIn {
-                session: session.clone(),
-                profile: Profile::Loaded(user),
-            },
-            (Screen::SignedIn { .. }, A::ApiFailed(ApiError::Unauthorized)) => Screen::SignedOut {
-                notice: Some(Notice::SessionEnded),
-            },
-            (Screen::SignedIn { session, .. }, A::ApiFailed(e)) => Screen::SignedIn {
-                session: session.clone(),
-                profile: Profile::Failed(e),
-            },
+            (Screen::SignedIn { session }, A::Unauthorized { now_ms }) => {
+                // The provider's clock started the token's life a moment before ours did, so a
+                // 401 just before our own expiry is that expiry, not a revocation.
+                let expiring = session
+                    .expires_at_ms
+                    .is_some_and(|at| now_ms + EXPIRY_SKEW_MS >= at);
+                if expiring {
+                    Screen::Expired
+                } else {
+                    Screen::SignedOut {
+                        notice: Some(Notice::SessionEnded),
+                    }
+                }
+            }
             (Screen::SignedIn { .. }, A::TokenExpired) => Screen::Expired,
             (_, A::SignOut) => Screen::SignedOut {
                 notice: Some(Notice::SignedOut),
@@ -96,7 +88,7 @@ impl Screen {
 
     pub fn session(&self) -> Option<&Rc<Session>> {
         match self {
-            Screen::SignedIn { session, .. } => Some(session),
+            Screen::SignedIn { session } => Some(session),
             _ => None,
         }
     }
@@ -111,17 +103,8 @@ mod tests {
         Session {
             provider: "harvest".into(),
             access_token: AccessToken::new("t"),
-            expires_at_ms: Some(10),
+            expires_at_ms: Some(100_000),
             scope: Scope::default(),
-        }
-    }
-
-    fn ada() -> User {
-        User {
-            id: 1,
-            first_name: "Ada".into(),
-            last_name: "Lovelace".into(),
-            email: None,
         }
     }
 
@@ -130,23 +113,17 @@ mod tests {
     }
 
     #[test]
-    fn signing_in_loads_the_profile() {
-        assert!(matches!(
-            signed_in(),
-            Screen::SignedIn {
-                profile: Profile::Loading,
-                ..
-            }
-        ));
-        let s = signed_in().next(Action::ProfileLoaded(ada()));
-        assert!(matches!(s, Screen::SignedIn { profile: Profile::Loaded(u), .. } if u == ada()));
+    fn signing_in_holds_the_session() {
+        assert_eq!(
+            signed_in().session().map(|s| s.access_token.secret()),
+            Some("t")
+        );
     }
 
     #[test]
     fn unauthorized_api_answer_ends_the_session() {
-        let s = signed_in().next(Action::ApiFailed(ApiError::Unauthorized));
         assert_eq!(
-            s,
+            signed_in().next(Action::Unauthorized { now_ms: 10_000 }),
             Screen::SignedOut {
                 notice: Some(Notice::SessionEnded)
             }
@@ -154,15 +131,21 @@ mod tests {
     }
 
     #[test]
-    fn other_api_errors_keep_the_session() {
-        let s = signed_in().next(Action::ApiFailed(ApiError::Network));
-        assert!(matches!(
-            s,
-            Screen::SignedIn {
-                profile: Profile::Failed(ApiError::Network),
-                ..
+    fn a_401_at_the_edge_of_expiry_is_expiry_not_revocation() {
+        assert_eq!(
+            signed_in().next(Action::Unauthorized {
+                now_ms: 100_000 - EXPIRY_SKEW_MS
+            }),
+            Screen::Expired
+        );
+        assert_eq!(
+            signed_in().next(Action::Unauthorized {
+                now_ms: 100_000 - EXPIRY_SKEW_MS - 1
+            }),
+            Screen::SignedOut {
+                notice: Some(Notice::SessionEnded)
             }
-        ));
+        );
     }
 
     #[test]
@@ -173,9 +156,9 @@ mod tests {
     }
 
     #[test]
-    fn late_profile_for_a_signed_out_app_is_ignored() {
+    fn a_late_401_for_a_signed_out_app_is_ignored() {
         let out = signed_in().next(Action::SignOut);
-        assert_eq!(out.next(Action::ProfileLoaded(ada())), out);
+        assert_eq!(out.next(Action::Unauthorized { now_ms: 10_000 }), out);
         assert_eq!(out.session(), None);
     }
 

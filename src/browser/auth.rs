@@ -15,6 +15,10 @@ fn session_key(config: &Config) -> String {
     format!("{}:session", config.storage_namespace())
 }
 
+fn account_key(config: &Config) -> String {
+    format!("{}:account", config.storage_namespace())
+}
+
 /// Records a fresh pending request and returns the authorize URL to visit.
 pub fn prepare_sign_in(config: &Config, return_to: &str) -> Result<Url, BrowserError> {
     let pending = PendingRequest::new(
@@ -51,10 +55,39 @@ pub fn restore_session(config: &Config) -> Option<Session> {
     session
 }
 
-/// Forgets the session and any pending request.
+/// Forgets the session, the chosen account and any pending request.
 pub fn sign_out(config: &Config) {
     storage::remove(&session_key(config));
+    storage::remove(&account_key(config));
     storage::remove(&pending_key(config));
+}
+
+/// Starts a session from a pasted personal access token (Harvest's other documented way in).
+/// It is held like an OAuth token: in memory unless the configuration opts into
+/// `sessionStorage`. Personal tokens carry no expiry the app can know.
+pub fn personal_session(config: &Config, token: &str, account_id: u64) -> Session {
+    let session = Session {
+        provider: config.provider.clone(),
+        access_token: crate::oauth::AccessToken::new(token.trim()),
+        expires_at_ms: None,
+        scope: crate::oauth::Scope::parse(&format!("harvest:{account_id}")),
+    };
+    if config.token_storage == TokenStorage::Session {
+        storage::set(&session_key(config), &session.to_json());
+    }
+    session
+}
+
+/// Remembers the account the person chose, for this session (kept across reloads only when
+/// the session itself is).
+pub fn remember_account(config: &Config, account_id: u64) {
+    if config.token_storage == TokenStorage::Session {
+        storage::set(&account_key(config), &account_id.to_string());
+    }
+}
+
+pub fn remembered_account(config: &Config) -> Option<u64> {
+    storage::get(&account_key(config))?.parse().ok()
 }
 
 /// Deletes the pending request without using it: a callback that could not even be parsed

@@ -2,7 +2,7 @@
 //! response fetched with a token in its URL must not be stored), no `Referer`, no cookies.
 
 use super::window;
-use crate::api::{ApiError, ApiRequest};
+use crate::api::ApiError;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
@@ -12,6 +12,8 @@ use web_sys::{
 pub struct HttpResponse {
     pub status: u16,
     pub body: String,
+    /// `Retry-After`, when the server exposed it to CORS (otherwise the browser hides it).
+    pub retry_after: Option<String>,
 }
 
 /// GETs `url` (absolute, or relative to the page) with the given headers.
@@ -35,6 +37,7 @@ pub async fn get(url: &str, headers: &[(&'static str, String)]) -> Result<HttpRe
         .map_err(|_| ApiError::Network)?
         .dyn_into()
         .map_err(|_| ApiError::Malformed)?;
+    let retry_after = response.headers().get("Retry-After").ok().flatten();
     let text = response.text().map_err(|_| ApiError::Malformed)?;
     let body = JsFuture::from(text)
         .await
@@ -44,14 +47,6 @@ pub async fn get(url: &str, headers: &[(&'static str, String)]) -> Result<HttpRe
     Ok(HttpResponse {
         status: response.status(),
         body,
+        retry_after,
     })
-}
-
-/// Sends an API request and decodes a 2xx JSON body as `T`.
-pub async fn get_json<T: serde::de::DeserializeOwned>(request: &ApiRequest) -> Result<T, ApiError> {
-    let response = get(request.url.as_str(), &request.headers).await?;
-    if !(200..300).contains(&response.status) {
-        return Err(crate::api::error_from(response.status, &response.body));
-    }
-    serde_json::from_str(&response.body).map_err(|_| ApiError::Malformed)
 }

@@ -1,6 +1,7 @@
 //! The only layer that touches `web_sys`/`js_sys`: location and history, storage, randomness,
 //! the clock, and fetch. Everything above it is plain Rust.
 
+pub mod api_client;
 pub mod auth;
 pub mod http;
 pub mod location;

@@ -1,9 +1,8 @@
-use super::views::{Page, SignedInView};
-use crate::api::harvest::{Accounts, User};
-use crate::api::{self, ApiError};
+use super::dashboard::Dashboard;
+use super::views::Page;
 use crate::browser::{auth, http, location, now_ms};
 use crate::oauth::callback::Response;
-use crate::oauth::{CallbackError, Config, Session};
+use crate::oauth::{CallbackError, Config};
 use crate::state::{Action, Screen};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -65,28 +64,6 @@ async fn load_config() -> Result<Config, Action> {
     Config::from_json(&response.body).map_err(Action::ConfigFailed)
 }
 
-/// Which Harvest account to call the API with: one named by the scope, else the first Harvest
-/// account the accounts endpoint lists.
-async fn account_for(config: &Config, session: &Session) -> Result<Option<u64>, ApiError> {
-    if let Some(id) = session.scope.accounts().harvest.first() {
-        return Ok(Some(*id));
-    }
-    let Some(url) = config.accounts_url.clone() else {
-        return Ok(None);
-    };
-    let accounts: Accounts = http::get_json(&api::authorize(config, session, url, None)?).await?;
-    Ok(accounts
-        .accounts
-        .iter()
-        .find(|a| a.product == "harvest")
-        .map(|a| a.id))
-}
-
-async fn load_profile(config: &Config, session: &Session) -> Result<User, ApiError> {
-    let account = account_for(config, session).await?;
-    http::get_json(&api::request(config, session, "users/me", account)?).await
-}
-
 #[component]
 pub fn App(props: &AppProps) -> Html {
     let state = use_reducer(|| UiState(Screen::Loading));
@@ -122,36 +99,6 @@ pub fn App(props: &AppProps) -> Html {
     }
 
     let session = state.0.session().cloned();
-    let loading_profile = matches!(
-        &state.0,
-        Screen::SignedIn {
-            profile: crate::state::Profile::Loading,
-            ..
-        }
-    );
-    {
-        let (state, config) = (state.clone(), (*config).clone());
-        use_effect_with(
-            (session.clone(), loading_profile),
-            move |(session, loading)| {
-                if let (Some(session), Some(config), true) = (session.clone(), config, *loading) {
-                    spawn_local(async move {
-                        match load_profile(&config, &session).await {
-                            Ok(user) => state.dispatch(Action::ProfileLoaded(user)),
-                            Err(e) => {
-                                if e == ApiError::Unauthorized {
-                                    // The token is dead: forget any kept copy too.
-                                    auth::sign_out(&config);
-                                }
-                                state.dispatch(Action::ApiFailed(e))
-                            }
-                        }
-                    });
-                }
-            },
-        );
-    }
-
     {
         let (state, config) = (state.clone(), (*config).clone());
         use_effect_with(
@@ -197,16 +144,35 @@ pub fn App(props: &AppProps) -> Html {
             state.dispatch(Action::SignOut);
         })
     };
-    let refresh = {
-        let state = state.clone();
-        Callback::from(move |_: MouseEvent| state.dispatch(Action::ProfileRequested))
+    let use_personal_token = {
+        let (state, config) = (state.clone(), (*config).clone());
+        Callback::from(move |(token, account): (String, u64)| {
+            if let Some(config) = config.as_ref() {
+                state.dispatch(Action::SignedIn(auth::personal_session(
+                    config, &token, account,
+                )));
+            }
+        })
+    };
+    let on_unauthorized = {
+        let (state, config) = (state.clone(), (*config).clone());
+        Callback::from(move |()| {
+            // The token is dead: forget any kept copy too.
+            if let Some(config) = config.as_ref() {
+                auth::sign_out(config);
+            }
+            state.dispatch(Action::Unauthorized { now_ms: now_ms() })
+        })
     };
 
-    let body = match &state.0 {
-        Screen::SignedIn { session, profile } => html! {
-            <SignedInView session={session.clone()} profile={profile.clone()} on_refresh={refresh} on_sign_out={sign_out} />
+    let body = match (&state.0, config.as_ref()) {
+        (Screen::SignedIn { session }, Some(config)) => html! {
+            <Dashboard config={config.clone()} session={session.clone()} {on_unauthorized} on_sign_out={sign_out} />
         },
-        screen => html! { <Page screen={screen.clone()} on_sign_in={sign_in} /> },
+        (screen, config) => html! {
+            <Page screen={screen.clone()} on_sign_in={sign_in}
+                personal_token={config.is_some_and(|c| c.personal_access_token)} on_personal_token={use_personal_token} />
+        },
     };
     html! { <main class="app">{ body }</main> }
 }

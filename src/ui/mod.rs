@@ -2,6 +2,7 @@
 //! [`crate::state::Screen`]s.
 
 mod app;
+mod dashboard;
 mod views;
 
 pub use app::{App, AppProps, PendingCallback};

@@ -1,16 +1,19 @@
 //! The screens. Plain function components; every text from the provider is rendered as text.
 
-use crate::browser::now_ms;
-use crate::oauth::session::describe_remaining;
-use crate::oauth::{CallbackError, Session};
-use crate::state::{Notice, Profile, Screen};
-use std::rc::Rc;
+use crate::oauth::CallbackError;
+use crate::state::{Notice, Screen};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct PageProps {
     pub screen: Screen,
     pub on_sign_in: Callback<MouseEvent>,
+    /// Offer pasting a personal access token (and account id) instead of signing in.
+    #[prop_or_default]
+    pub personal_token: bool,
+    #[prop_or_default]
+    pub on_personal_token: Callback<(String, u64)>,
 }
 
 /// Every screen but the signed-in one.
@@ -38,6 +41,7 @@ pub fn Page(props: &PageProps) -> Html {
                 { notice.as_ref().map(notice_view).unwrap_or_default() }
                 <p>{ "This app signs you in with your provider (OAuth 2.0) and reads your profile straight from its API. Your access token stays in this tab and is never sent anywhere else." }</p>
                 { sign_in("Sign in") }
+                if props.personal_token { <PersonalToken on_use={props.on_personal_token.clone()} /> }
             </section>
         },
         Screen::Redirecting => html! {
@@ -99,41 +103,53 @@ fn callback_error_view(error: &CallbackError) -> Html {
 }
 
 #[derive(Properties, PartialEq)]
-pub struct SignedInProps {
-    pub session: Rc<Session>,
-    pub profile: Profile,
-    pub on_refresh: Callback<MouseEvent>,
-    pub on_sign_out: Callback<MouseEvent>,
+struct PersonalTokenProps {
+    on_use: Callback<(String, u64)>,
 }
 
+/// Harvest's other documented way in: a personal access token and an account id, pasted.
 #[component]
-pub fn SignedInView(props: &SignedInProps) -> Html {
-    let expiry = match props.session.remaining_ms(now_ms()) {
-        Some(ms) => format!("Your sign-in expires {}.", describe_remaining(ms)),
-        None => "Your sign-in does not expire.".to_owned(),
-    };
-    let profile = match &props.profile {
-        Profile::Loading => {
-            html! { <p aria-busy="true" id="profile-loading">{ "Loading your profile…" }</p> }
-        }
-        Profile::Loaded(user) => html! {
-            <p class="who">{ "Signed in as " }<strong id="user-name">{ user.full_name() }</strong>
-                if let Some(email) = &user.email { <span class="email">{ format!(" ({email})") }</span> }
-            </p>
-        },
-        Profile::Failed(error) => {
-            html! { <p role="alert" id="api-error">{ error.to_string() }</p> }
-        }
+fn PersonalToken(props: &PersonalTokenProps) -> Html {
+    let token = use_node_ref();
+    let account = use_node_ref();
+    let problem = use_state(|| None::<&'static str>);
+    let submit = {
+        let (token, account, problem, on_use) = (
+            token.clone(),
+            account.clone(),
+            problem.clone(),
+            props.on_use.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let value = |r: &NodeRef| {
+                r.cast::<HtmlInputElement>()
+                    .map(|i| i.value())
+                    .unwrap_or_default()
+            };
+            let (t, a) = (value(&token), value(&account));
+            match (t.trim().is_empty(), a.trim().parse::<u64>()) {
+                (true, _) => problem.set(Some("Paste the token first.")),
+                (false, Err(_)) => problem.set(Some("The account id is a number, shown next to the token on the provider's developers page.")),
+                (false, Ok(id)) => {
+                    // The field is cleared so the token does not linger in the page.
+                    if let Some(input) = token.cast::<HtmlInputElement>() {
+                        input.set_value("");
+                    }
+                    on_use.emit((t, id))
+                }
+            }
+        })
     };
     html! {
-        <section data-screen="signed-in">
-            <h1>{ "You are signed in" }</h1>
-            { profile }
-            <p id="expires">{ expiry }</p>
-            <div class="actions">
-                <button id="refresh" onclick={props.on_refresh.clone()}>{ "Reload profile" }</button>
-                <button id="sign-out" onclick={props.on_sign_out.clone()}>{ "Sign out" }</button>
-            </div>
-        </section>
+        <details class="pat">
+            <summary>{ "Use a personal access token instead" }</summary>
+            <form onsubmit={submit}>
+                <label>{ "Personal access token" }<input id="pat-token" type="password" autocomplete="off" ref={token} /></label>
+                <label>{ "Account id" }<input id="pat-account" inputmode="numeric" autocomplete="off" ref={account} /></label>
+                if let Some(p) = *problem { <p role="alert" id="pat-problem">{ p }</p> }
+                <button id="pat-use" type="submit">{ "Use token" }</button>
+            </form>
+        </details>
     }
 }

@@ -1,0 +1,160 @@
+//! Sends API requests for a session: paced by the client-side limiter, waiting out 429s a
+//! bounded number of times, following pagination only on the API origin.
+
+use super::{http, now_ms};
+use crate::api::harvest::{Accounts, TimeEntriesPage, TimeEntry};
+use crate::api::pagination::next_request;
+use crate::api::rate_limit::{retry_after_secs, RateLimiter, MAX_RETRIES};
+use crate::api::{self, ApiError, ApiRequest};
+use crate::oauth::{Config, Session};
+use serde::de::DeserializeOwned;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use std::time::Duration;
+use yew::platform::time::sleep;
+
+/// Told how long the client waits after a 429, so the person can see why nothing moves.
+pub type OnWait = Rc<dyn Fn(u64)>;
+
+/// One progress report of a paginated load.
+pub struct PageReport {
+    pub entries: Vec<TimeEntry>,
+    pub total_pages: Option<u32>,
+    pub total_entries: Option<u64>,
+}
+
+/// A session's way to the API. Clones share the limiter.
+#[derive(Clone)]
+pub struct ApiClient {
+    config: Rc<Config>,
+    session: Rc<Session>,
+    account: Option<u64>,
+    limiter: Rc<RefCell<RateLimiter>>,
+}
+
+impl PartialEq for ApiClient {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.limiter, &other.limiter) && self.account == other.account
+    }
+}
+
+impl ApiClient {
+    pub fn new(config: Rc<Config>, session: Rc<Session>) -> Self {
+        let limit = config.rate_limit;
+        let limiter = RateLimiter::new(limit.requests, u64::from(limit.per_seconds) * 1000);
+        ApiClient {
+            config,
+            session,
+            account: None,
+            limiter: Rc::new(RefCell::new(limiter)),
+        }
+    }
+
+    /// The same client acting on `account`.
+    pub fn for_account(&self, account: u64) -> Self {
+        ApiClient {
+            account: Some(account),
+            ..self.clone()
+        }
+    }
+
+    /// The accounts the token grants (Harvest ID's accounts endpoint), if one is configured.
+    pub async fn accounts(&self) -> Result<Option<Accounts>, ApiError> {
+        let Some(url) = self.config.accounts_url.clone() else {
+            return Ok(None);
+        };
+        let request = api::authorize(&self.config, &self.session, url, None)?;
+        self.send(&request, false, &no_wait()).await.map(Some)
+    }
+
+    /// GETs `path` under the API base, for the chosen account.
+    pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
+        let request = api::request(&self.config, &self.session, path, self.account)?;
+        self.send(&request, true, &no_wait()).await
+    }
+
+    /// Loads every page of time entries between `from` and `to`, reporting each page, until
+    /// the last page, an error, or `cancelled` turns true.
+    pub async fn time_entries(
+        &self,
+        user_id: u64,
+        from: &str,
+        to: &str,
+        cancelled: Rc<Cell<bool>>,
+        on_wait: OnWait,
+        on_page: impl Fn(PageReport),
+    ) -> Result<(), ApiError> {
+        let mut request = api::request(&self.config, &self.session, "time_entries", self.account)?;
+        {
+            // Before the credentials in query order does not matter to Harvest; keep ours last.
+            let credentials: Vec<(String, String)> =
+                request.url.query_pairs().into_owned().collect();
+            let mut q = request.url.query_pairs_mut();
+            q.clear()
+                .append_pair("user_id", &user_id.to_string())
+                .append_pair("from", from)
+                .append_pair("to", to);
+            q.extend_pairs(credentials);
+        }
+        loop {
+            let page: TimeEntriesPage = self.send(&request, true, &on_wait).await?;
+            if cancelled.get() {
+                return Ok(());
+            }
+            let next = next_request(
+                &self.config,
+                &self.session,
+                &request.url,
+                &page.paging,
+                self.account,
+            );
+            // The page that arrived is shown even when its next link is refused.
+            on_page(PageReport {
+                entries: page.time_entries,
+                total_pages: page.paging.total_pages,
+                total_entries: page.paging.total_entries,
+            });
+            match next? {
+                Some(n) if !cancelled.get() => request = n,
+                _ => return Ok(()),
+            }
+        }
+    }
+
+    async fn send<T: DeserializeOwned>(
+        &self,
+        request: &ApiRequest,
+        needs_account: bool,
+        on_wait: &OnWait,
+    ) -> Result<T, ApiError> {
+        let mut retries = 0;
+        loop {
+            let delay = self.limiter.borrow().delay(now_ms());
+            if delay > 0 {
+                sleep(Duration::from_millis(delay)).await;
+            }
+            self.limiter.borrow_mut().record(now_ms());
+            let response = http::get(request.url.as_str(), &request.headers).await?;
+            match response.status {
+                200..=299 => {
+                    return serde_json::from_str(&response.body).map_err(|_| ApiError::Malformed)
+                }
+                429 if retries < MAX_RETRIES => {
+                    retries += 1;
+                    let secs = retry_after_secs(response.retry_after.as_deref());
+                    on_wait(secs);
+                    sleep(Duration::from_secs(secs)).await;
+                }
+                429 => return Err(ApiError::RateLimited),
+                // Harvest answers 401 invalid_token when the account id is missing: that is
+                // our mistake, not a dead token, so it must not end the session.
+                401 if needs_account && self.account.is_none() => return Err(ApiError::NoAccount),
+                status => return Err(api::error_from(status, &response.body)),
+            }
+        }
+    }
+}
+
+fn no_wait() -> OnWait {
+    Rc::new(|_| {})
+}

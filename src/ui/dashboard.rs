@@ -1,0 +1,460 @@
+//! The signed-in dashboard: account choice, the person, the company, their project
+//! assignments, and time entries for a date range loaded page by page.
+
+use crate::api::harvest::{Account, AssignmentsPage, Company, ProjectAssignment, User};
+use crate::api::ApiError;
+use crate::browser::api_client::{ApiClient, PageReport};
+use crate::browser::auth;
+use crate::dashboard::{candidates, format_hours, Entries, EntriesAction, Load, Phase};
+use crate::oauth::session::describe_remaining;
+use crate::oauth::{Config, Session};
+use std::cell::Cell;
+use std::rc::Rc;
+use web_sys::HtmlInputElement;
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct DashboardProps {
+    pub config: Rc<Config>,
+    pub session: Rc<Session>,
+    /// The API answered 401: the token is dead and the session must end.
+    pub on_unauthorized: Callback<()>,
+    pub on_sign_out: Callback<MouseEvent>,
+}
+
+#[derive(PartialEq)]
+struct EntriesState(Entries);
+
+impl Reducible for EntriesState {
+    type Action = EntriesAction;
+    fn reduce(self: Rc<Self>, action: EntriesAction) -> Rc<Self> {
+        Rc::new(EntriesState(self.0.next(action)))
+    }
+}
+
+/// Today and the first day of its year, `YYYY-MM-DD`, in local time.
+fn year_to_date() -> (String, String) {
+    let now = js_sys::Date::new_0();
+    let year = now.get_full_year();
+    (
+        format!("{year:04}-01-01"),
+        format!("{year:04}-{:02}-{:02}", now.get_month() + 1, now.get_date()),
+    )
+}
+
+/// Shows an API error, or ends the session when the error says the token is dead.
+fn report<T>(on_unauthorized: &Callback<()>, slot: &UseStateHandle<Load<T>>, error: ApiError) {
+    if error == ApiError::Unauthorized {
+        on_unauthorized.emit(());
+    } else {
+        slot.set(Load::Failed(error));
+    }
+}
+
+#[component]
+pub fn Dashboard(props: &DashboardProps) -> Html {
+    let client = use_memo((props.config.clone(), props.session.clone()), |(c, s)| {
+        ApiClient::new(c.clone(), s.clone())
+    });
+    let accounts = use_state(|| Load::<Vec<Account>>::Loading);
+    let chosen = use_state(|| None::<Account>);
+    let reloads = use_state(|| 0u32);
+    let person = use_state(|| Load::<User>::Loading);
+    let company = use_state(|| Load::<Company>::Loading);
+    let assignments = use_state(|| Load::<Vec<ProjectAssignment>>::Loading);
+    let (default_from, default_to) = use_memo((), |_| year_to_date()).as_ref().clone();
+    let range = use_state(|| (default_from.clone(), default_to.clone()));
+    let entries = use_reducer(|| EntriesState(Entries::new(&default_from, &default_to)));
+    let cancel_flag = use_mut_ref(|| Rc::new(Cell::new(false)));
+
+    {
+        // Which accounts may be used; one is chosen at once, several are offered.
+        let (client, accounts, chosen, config, session, unauth) = (
+            client.clone(),
+            accounts.clone(),
+            chosen.clone(),
+            props.config.clone(),
+            props.session.clone(),
+            props.on_unauthorized.clone(),
+        );
+        use_effect_with(client.clone(), move |_| {
+            spawn_local(async move {
+                let listed = match client.accounts().await {
+                    Ok(list) => list.map(|a| a.accounts),
+                    Err(e) => return report(&unauth, &accounts, e),
+                };
+                let list = candidates(&session.scope, listed);
+                let remembered = auth::remembered_account(&config);
+                let pick = list
+                    .iter()
+                    .find(|a| Some(a.id) == remembered)
+                    .or(if list.len() == 1 { list.first() } else { None });
+                chosen.set(pick.cloned());
+                accounts.set(Load::Loaded(list));
+            });
+        });
+    }
+
+    {
+        // The person, the company and the assignments, for the chosen account.
+        let (client, person, company, assignments, unauth) = (
+            client.clone(),
+            person.clone(),
+            company.clone(),
+            assignments.clone(),
+            props.on_unauthorized.clone(),
+        );
+        let account = chosen.as_ref().map(|a| a.id);
+        use_effect_with((account, *reloads), move |(account, _)| {
+            if let Some(account) = *account {
+                let client = client.for_account(account);
+                person.set(Load::Loading);
+                company.set(Load::Loading);
+                assignments.set(Load::Loading);
+                spawn_local(async move {
+                    match client.get::<User>("users/me").await {
+                        Ok(user) => person.set(Load::Loaded(user)),
+                        Err(e) => return report(&unauth, &person, e),
+                    }
+                    match client.get::<Company>("company").await {
+                        Ok(c) => company.set(Load::Loaded(c)),
+                        Err(e) => return report(&unauth, &company, e),
+                    }
+                    match client
+                        .get::<AssignmentsPage>("users/me/project_assignments")
+                        .await
+                    {
+                        Ok(page) => assignments.set(Load::Loaded(page.project_assignments)),
+                        Err(e) => report(&unauth, &assignments, e),
+                    }
+                });
+            }
+        });
+    }
+
+    let person_id = match &*person {
+        Load::Loaded(user) => Some(user.id),
+        _ => None,
+    };
+    {
+        // The first time the person is known, load the default range.
+        let (entries, range) = (entries.clone(), range.clone());
+        use_effect_with(person_id, move |id| {
+            if id.is_some() && entries.0.generation == 0 {
+                let (from, to) = (*range).clone();
+                entries.dispatch(EntriesAction::Start { from, to });
+            }
+        });
+    }
+
+    {
+        // Each load (generation) runs until done, failed, cancelled, or replaced.
+        let (client, entries_handle, unauth, cancel_flag) = (
+            client.clone(),
+            entries.clone(),
+            props.on_unauthorized.clone(),
+            cancel_flag.clone(),
+        );
+        let account = chosen.as_ref().map(|a| a.id);
+        let load = (
+            entries.0.generation,
+            entries.0.from.clone(),
+            entries.0.to.clone(),
+        );
+        use_effect_with(
+            (load, account, person_id),
+            move |((generation, from, to), account, person_id)| {
+                let cancelled = Rc::new(Cell::new(false));
+                *cancel_flag.borrow_mut() = cancelled.clone();
+                if let (Some(account), Some(user_id), true) =
+                    (*account, *person_id, *generation > 0)
+                {
+                    let (generation, from, to) = (*generation, from.clone(), to.clone());
+                    let client = client.for_account(account);
+                    let entries = entries_handle.clone();
+                    let stop = cancelled.clone();
+                    spawn_local(async move {
+                        let on_wait = {
+                            let entries = entries.clone();
+                            Rc::new(move |secs| {
+                                entries.dispatch(EntriesAction::Waiting { generation, secs })
+                            })
+                        };
+                        let on_page = {
+                            let entries = entries.clone();
+                            move |page: PageReport| {
+                                entries.dispatch(EntriesAction::Page {
+                                    generation,
+                                    entries: page.entries,
+                                    total_pages: page.total_pages,
+                                    total_entries: page.total_entries,
+                                })
+                            }
+                        };
+                        let result = client
+                            .time_entries(user_id, &from, &to, stop.clone(), on_wait, on_page)
+                            .await;
+                        match result {
+                            _ if stop.get() => {}
+                            Ok(()) => entries.dispatch(EntriesAction::Finished { generation }),
+                            Err(ApiError::Unauthorized) => unauth.emit(()),
+                            Err(error) => {
+                                entries.dispatch(EntriesAction::Failed { generation, error })
+                            }
+                        }
+                    });
+                }
+                move || cancelled.set(true)
+            },
+        );
+    }
+
+    let choose = {
+        let (chosen, config, entries) = (chosen.clone(), props.config.clone(), entries.clone());
+        let cancel_flag = cancel_flag.clone();
+        Callback::from(move |account: Account| {
+            cancel_flag.borrow().set(true);
+            entries.dispatch(EntriesAction::Cancel);
+            auth::remember_account(&config, account.id);
+            chosen.set(Some(account));
+        })
+    };
+
+    let header = {
+        let expiry = match props.session.remaining_ms(crate::browser::now_ms()) {
+            Some(ms) => format!("Your sign-in expires {}.", describe_remaining(ms)),
+            None => "Your sign-in does not expire.".to_owned(),
+        };
+        let switch = {
+            let chosen = chosen.clone();
+            Callback::from(move |_: MouseEvent| chosen.set(None))
+        };
+        let several = matches!(&*accounts, Load::Loaded(list) if list.len() > 1);
+        let refresh = {
+            let reloads = reloads.clone();
+            Callback::from(move |_: MouseEvent| reloads.set(*reloads + 1))
+        };
+        html! {
+            <header class="dash-header">
+                <h1>{ "You are signed in" }</h1>
+                { person_view(&person) }
+                if let Some(account) = &*chosen {
+                    <p class="account">{ "Account: " }<strong id="account-name">{ &account.name }</strong>
+                        if several { { " " }<button id="switch-account" class="link" onclick={switch}>{ "Switch account" }</button> }
+                    </p>
+                }
+                <p id="expires">{ expiry }</p>
+                <div class="actions">
+                    <button id="refresh" onclick={refresh} disabled={chosen.is_none()}>{ "Reload" }</button>
+                    <button id="sign-out" onclick={props.on_sign_out.clone()}>{ "Sign out" }</button>
+                </div>
+            </header>
+        }
+    };
+
+    let body = match (&*accounts, &*chosen) {
+        (Load::Loading, _) => {
+            html! { <p aria-busy="true" id="accounts-loading">{ "Finding your accounts…" }</p> }
+        }
+        (Load::Failed(e), _) => html! { <p role="alert" id="api-error">{ e.to_string() }</p> },
+        (Load::Loaded(list), None) => picker(list, choose),
+        (Load::Loaded(_), Some(_)) => html! {
+            <>
+                { company_view(&company) }
+                { assignments_view(&assignments) }
+                <EntriesView entries={entries.0.clone()} range={(*range).clone()}
+                    on_range={{ let range = range.clone(); Callback::from(move |r| range.set(r)) }}
+                    on_load={{ let (entries, range) = (entries.clone(), range.clone()); Callback::from(move |_| {
+                        let (from, to) = (*range).clone();
+                        entries.dispatch(EntriesAction::Start { from, to })
+                    }) }}
+                    on_cancel={{ let (entries, flag) = (entries.clone(), cancel_flag.clone()); Callback::from(move |_| {
+                        flag.borrow().set(true);
+                        entries.dispatch(EntriesAction::Cancel)
+                    }) }} />
+            </>
+        },
+    };
+    html! { <section data-screen="signed-in" class="dashboard">{ header }{ body }</section> }
+}
+
+fn person_view(person: &Load<User>) -> Html {
+    match person {
+        Load::Loading => {
+            html! { <p aria-busy="true" id="profile-loading">{ "Loading your profile…" }</p> }
+        }
+        Load::Loaded(user) => html! {
+            <p class="who">{ "Signed in as " }<strong id="user-name">{ user.full_name() }</strong>
+                if let Some(email) = &user.email { <span class="email">{ format!(" ({email})") }</span> }
+            </p>
+        },
+        Load::Failed(error) => html! { <p role="alert" id="api-error">{ error.to_string() }</p> },
+    }
+}
+
+fn picker(list: &[Account], choose: Callback<Account>) -> Html {
+    if list.is_empty() {
+        return html! {
+            <p role="alert" id="no-accounts">{ "No Harvest account was shared with this app. Sign out, sign in again and choose at least one Harvest account." }</p>
+        };
+    }
+    html! {
+        <fieldset id="account-picker" class="picker">
+            <legend>{ "Choose an account" }</legend>
+            <ul>
+            { for list.iter().map(|a| {
+                let (choose, account) = (choose.clone(), a.clone());
+                html! { <li><button class="account" data-account-id={a.id.to_string()} onclick={Callback::from(move |_| choose.emit(account.clone()))}>{ &a.name }</button></li> }
+            }) }
+            </ul>
+        </fieldset>
+    }
+}
+
+fn company_view(company: &Load<Company>) -> Html {
+    match company {
+        Load::Loading => html! { <p aria-busy="true">{ "Loading the company…" }</p> },
+        Load::Loaded(c) => html! {
+            <section class="card" aria-labelledby="company-h">
+                <h2 id="company-h">{ "Company" }</h2>
+                <p id="company-name">{ &c.name }</p>
+                <p class="hint">{ [c.full_domain.clone(), c.currency.clone(), c.week_start_day.clone().map(|d| format!("weeks start on {d}"))].into_iter().flatten().collect::<Vec<_>>().join(" · ") }</p>
+            </section>
+        },
+        Load::Failed(e) => html! { <p role="alert" class="api-error">{ e.to_string() }</p> },
+    }
+}
+
+fn assignments_view(assignments: &Load<Vec<ProjectAssignment>>) -> Html {
+    match assignments {
+        Load::Loading => html! { <p aria-busy="true">{ "Loading your projects…" }</p> },
+        Load::Loaded(list) if list.is_empty() => {
+            html! { <p id="assignments-empty">{ "You are not assigned to any project." }</p> }
+        }
+        Load::Loaded(list) => html! {
+            <section class="card" aria-labelledby="assignments-h">
+                <h2 id="assignments-h">{ "Your projects" }</h2>
+                <ul id="assignments">
+                { for list.iter().map(|a| html! {
+                    <li>{ &a.project.name }
+                        if let Some(code) = &a.project.code { <span class="hint">{ format!(" ({code})") }</span> }
+                        <span class="hint">{ format!(" — {}", a.client.name) }</span>
+                    </li>
+                }) }
+                </ul>
+            </section>
+        },
+        Load::Failed(e) => html! { <p role="alert" class="api-error">{ e.to_string() }</p> },
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct EntriesProps {
+    entries: Entries,
+    range: (String, String),
+    on_range: Callback<(String, String)>,
+    on_load: Callback<()>,
+    on_cancel: Callback<()>,
+}
+
+#[component]
+fn EntriesView(props: &EntriesProps) -> Html {
+    let e = &props.entries;
+    let (from, to) = props.range.clone();
+    let set = |which: usize| {
+        let (on_range, from, to) = (props.on_range.clone(), from.clone(), to.clone());
+        Callback::from(move |ev: Event| {
+            let value = ev.target_unchecked_into::<HtmlInputElement>().value();
+            on_range.emit(if which == 0 {
+                (value, to.clone())
+            } else {
+                (from.clone(), value)
+            });
+        })
+    };
+    let bad_range = from.is_empty() || to.is_empty() || from > to;
+    let loading = e.phase == Phase::Loading;
+    let submit = {
+        let on_load = props.on_load.clone();
+        Callback::from(move |ev: SubmitEvent| {
+            ev.prevent_default();
+            if !bad_range {
+                on_load.emit(());
+            }
+        })
+    };
+    let progress = match (e.total_pages, loading) {
+        (Some(total), _) => format!(
+            "Loaded {} of {} pages · {} entries",
+            e.pages_loaded,
+            total,
+            e.entries.len()
+        ),
+        (None, _) => format!(
+            "Loaded {} pages · {} entries so far",
+            e.pages_loaded,
+            e.entries.len()
+        ),
+    };
+    let status = match &e.phase {
+        Phase::Idle => html! {},
+        Phase::Loading => html! {},
+        Phase::Done if e.entries.is_empty() => {
+            html! { <p id="entries-status" data-complete="true">{ "No time entries in this range." }</p> }
+        }
+        Phase::Done => {
+            html! { <p id="entries-status" data-complete="true">{ format!("Complete: {} entries.", e.entries.len()) }</p> }
+        }
+        Phase::Cancelled => {
+            html! { <p id="entries-status" data-complete="false" role="status">{ format!("Incomplete: stopped after {} pages. The totals below cover only what arrived.", e.pages_loaded) }</p> }
+        }
+        Phase::Failed(error) => html! {
+            <div role="alert">
+                <p id="entries-status" data-complete="false">{ format!("Incomplete: {error} The totals below cover only the {} pages that arrived.", e.pages_loaded) }</p>
+                <button id="retry-entries" onclick={{ let l = props.on_load.clone(); Callback::from(move |_| l.emit(())) }}>{ "Retry" }</button>
+            </div>
+        },
+    };
+    html! {
+        <section class="card entries" aria-labelledby="entries-h">
+            <h2 id="entries-h">{ "Time entries" }</h2>
+            <form class="range" onsubmit={submit}>
+                <label>{ "From " }<input id="from" type="date" value={from.clone()} onchange={set(0)} /></label>
+                <label>{ "To " }<input id="to" type="date" value={to.clone()} onchange={set(1)} /></label>
+                <button id="load-entries" type="submit" disabled={bad_range || loading}>{ "Load" }</button>
+            </form>
+            if bad_range { <p role="alert" id="range-error">{ "Choose a start date on or before the end date." }</p> }
+            if loading {
+                <div class="progress" aria-live="polite">
+                    if let Some(total) = e.total_pages {
+                        <progress id="entries-progress" max={total.to_string()} value={e.pages_loaded.to_string()}></progress>
+                    } else {
+                        <progress id="entries-progress"></progress>
+                    }
+                    <span id="entries-progress-text">{ progress }</span>
+                    if let Some(secs) = e.waiting_secs {
+                        <p id="rate-wait" role="status">{ format!("The provider asked us to slow down; continuing in {secs} s…") }</p>
+                    }
+                    <button id="cancel-entries" onclick={{ let c = props.on_cancel.clone(); Callback::from(move |_| c.emit(())) }}>{ "Cancel" }</button>
+                </div>
+            }
+            { status }
+            if !e.entries.is_empty() {
+                <div class="table-wrap">
+                <table id="entries-table">
+                    <thead><tr><th scope="col">{ "Date" }</th><th scope="col">{ "Project" }</th><th scope="col">{ "Task" }</th><th scope="col">{ "Notes" }</th><th scope="col" class="num">{ "Hours" }</th></tr></thead>
+                    <tbody>
+                    { for e.entries.iter().map(|t| html! {
+                        <tr key={t.id.to_string()}><td>{ &t.spent_date }</td><td>{ &t.project.name }</td><td>{ &t.task.name }</td>
+                            <td>{ t.notes.clone().unwrap_or_default() }</td><td class="num">{ format_hours(t.hours) }</td></tr>
+                    }) }
+                    </tbody>
+                    <tfoot><tr><th scope="row" colspan="4">{ if e.is_complete() { "Total" } else { "Total so far (incomplete)" } }</th>
+                        <td class="num" id="total-hours">{ format_hours(e.total_hours()) }</td></tr></tfoot>
+                </table>
+                </div>
+            }
+        </section>
+    }
+}
