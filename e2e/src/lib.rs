@@ -5,13 +5,14 @@
 
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
+use local_provider::data::{demo_accounts, Account};
 use local_provider::settings::{CallbackPlacement, Settings};
-use local_provider::{bind, router, serve, site, Provider};
+use local_provider::{bind, router, serve, serve_stoppable, site, Provider};
 use serde_json::{json, Value};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// How long to wait for something a person would see.
@@ -26,6 +27,14 @@ pub struct Options {
     pub config: Value,
     /// Hold `config.json` back this long, to observe the app before its first request completes.
     pub config_delay: Duration,
+    /// The person's accounts. The default has one Harvest account, so sign-in goes straight to
+    /// the dashboard; `demo_accounts()` has two, so the app must offer a choice.
+    pub accounts: Vec<Account>,
+    /// Any other change to the provider's settings.
+    pub tweak: fn(&mut Settings),
+    /// Drop the app's Content-Security-Policy, to test the app's own guards without the
+    /// browser's second line of defence.
+    pub without_csp: bool,
 }
 
 impl Default for Options {
@@ -35,6 +44,12 @@ impl Default for Options {
             token_lifetime: Duration::from_secs(1_209_599),
             config: json!({}),
             config_delay: Duration::ZERO,
+            accounts: demo_accounts()
+                .into_iter()
+                .filter(|a| a.id != 234_567)
+                .collect(),
+            tweak: |_| {},
+            without_csp: false,
         }
     }
 }
@@ -42,6 +57,8 @@ impl Default for Options {
 pub struct Env {
     pub provider: Arc<Provider>,
     pub provider_url: String,
+    provider_addr: SocketAddr,
+    provider_stop: Mutex<Option<tokio::sync::oneshot::Sender<()>>>,
     /// The app's origin with a trailing `/`.
     pub app_url: String,
     pub browser: Client,
@@ -113,15 +130,19 @@ impl Env {
         let loopback = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
         let app_listener = bind(loopback).await.unwrap();
         let app_url = format!("http://{}/", app_listener.local_addr().unwrap());
-        let settings = Settings {
+        let mut settings = Settings {
+            accounts: options.accounts.clone(),
             redirect_prefix: app_url.clone(),
             allowed_origin: app_url.trim_end_matches('/').to_owned(),
             token_lifetime: options.token_lifetime,
             callback_placement: options.placement,
             ..Settings::demo()
         };
+        (options.tweak)(&mut settings);
         let provider = Provider::new(settings);
-        let provider_addr = serve(bind(loopback).await.unwrap(), router(provider.clone())).unwrap();
+        let provider_listener = bind(loopback).await.unwrap();
+        let provider_addr = provider_listener.local_addr().unwrap();
+        let provider_stop = serve_stoppable(provider_listener, router(provider.clone()));
         let provider_url = format!("http://{provider_addr}");
         let mut config = json!({
             "provider": "harvest",
@@ -140,14 +161,18 @@ impl Env {
                 }
             }
         }
-        let delay = options.config_delay;
+        let (delay, without_csp) = (options.config_delay, options.without_csp);
         let site =
             site::router(dist_dir(), Some(config.to_string())).layer(axum::middleware::from_fn(
                 move |request: axum::extract::Request, next: axum::middleware::Next| async move {
                     if request.uri().path() == "/config.json" {
                         tokio::time::sleep(delay).await;
                     }
-                    next.run(request).await
+                    let mut response = next.run(request).await;
+                    if without_csp {
+                        response.headers_mut().remove("content-security-policy");
+                    }
+                    response
                 },
             ));
         serve(app_listener, site).unwrap();
@@ -155,10 +180,39 @@ impl Env {
         Env {
             provider,
             provider_url,
+            provider_addr,
+            provider_stop: Mutex::new(Some(provider_stop)),
             app_url,
             browser,
             driver,
         }
+    }
+
+    /// Takes the provider off the network (connections refused) or brings it back on the same
+    /// address, with the same tokens.
+    pub async fn set_provider_online(&self, online: bool) {
+        let mut stop = self.provider_stop.lock().unwrap();
+        if online && stop.is_none() {
+            let socket = tokio::net::TcpSocket::new_v4().unwrap();
+            socket.set_reuseaddr(true).unwrap();
+            socket
+                .bind(self.provider_addr)
+                .expect("the provider's address is free again");
+            let listener = socket.listen(128).unwrap();
+            *stop = Some(serve_stoppable(listener, router(self.provider.clone())));
+        } else if !online {
+            if let Some(sender) = stop.take() {
+                let _ = sender.send(());
+            }
+        }
+    }
+
+    /// Sets an `<input>`'s value as a person would, firing `change`.
+    pub async fn set_input(&self, id: &str, value: &str) {
+        let script = format!(
+            "const i = document.getElementById({id:?}); i.value = {value:?}; i.dispatchEvent(new Event('change', {{ bubbles: true }}));"
+        );
+        self.js(&script).await;
     }
 
     /// Opens an app route (relative to the app origin).
@@ -225,6 +279,12 @@ impl Env {
         self.click("#sign-in").await;
         self.click("#allow").await;
         self.screen("signed-in").await;
+    }
+
+    /// Waits until the dashboard has shown the person and finished its first time-entry load.
+    pub async fn dashboard_settled(&self) {
+        self.wait_for("#user-name").await;
+        self.wait_for("#entries-status").await;
     }
 
     /// Everything in `localStorage` and `sessionStorage`, as one string.

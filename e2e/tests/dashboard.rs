@@ -1,0 +1,383 @@
+//! The Harvest dashboard end to end: accounts, the API client over CORS, pagination, rate
+//! limits and failures, against the local provider in headless Chromium.
+
+use e2e::{Env, Options};
+use local_provider::data::demo_accounts;
+use local_provider::harvest_data::total_hours;
+use local_provider::settings::{Pagination, RateLimit};
+use local_provider::{bind, router, serve, Provider};
+use serde_json::json;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::time::Duration;
+
+/// Waits until the time-entry load has ended, complete or not; returns `data-complete`.
+async fn entries_finished(env: &Env) -> bool {
+    let status = env.wait_for("#entries-status").await;
+    status.attr("data-complete").await.unwrap().as_deref() == Some("true")
+}
+
+async fn input(env: &Env, id: &str) -> String {
+    env.js(&format!("return document.getElementById({id:?}).value"))
+        .await
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// Hours the provider holds for account 123456 in the range the dashboard shows.
+async fn expected_hours(env: &Env) -> String {
+    let (from, to) = (input(env, "from").await, input(env, "to").await);
+    format!(
+        "{:.2}",
+        total_hours(&env.provider.data[&123_456], &from, &to)
+    )
+}
+
+#[tokio::test]
+async fn with_two_accounts_the_person_picks_one_and_sees_its_data() {
+    let env = Env::with(Options {
+        accounts: demo_accounts(),
+        ..Options::default()
+    })
+    .await;
+    env.open("/").await;
+    env.click("#sign-in").await;
+    env.click("#allow").await;
+    env.wait_for("#account-picker").await;
+    let offered = env.text("#account-picker").await;
+    assert!(
+        offered.contains("Analytical Engines Ltd") && offered.contains("Difference Engines Inc"),
+        "{offered}"
+    );
+    assert!(
+        !offered.contains("Forecast"),
+        "Forecast accounts are not Harvest accounts: {offered}"
+    );
+    env.click("button[data-account-id=\"234567\"]").await;
+    assert_eq!(env.text("#account-name").await, "Difference Engines Inc");
+    assert_eq!(env.text("#company-name").await, "Difference Engines Inc");
+    assert_eq!(env.text("#user-name").await, "Ada Lovelace");
+    let me = env
+        .provider
+        .recorded()
+        .into_iter()
+        .rfind(|r| r.path == "/v2/users/me")
+        .unwrap();
+    assert!(me.query.contains("account_id=234567"), "{}", me.query);
+    env.close().await;
+}
+
+#[tokio::test]
+async fn the_all_scope_is_resolved_through_the_accounts_endpoint() {
+    let env = Env::with(Options {
+        tweak: |s| s.scope_all = true,
+        ..Options::default()
+    })
+    .await;
+    env.open("/").await;
+    env.sign_in().await;
+    assert_eq!(env.text("#account-name").await, "Analytical Engines Ltd");
+    assert!(env
+        .provider
+        .store
+        .last_redirect()
+        .unwrap()
+        .contains("scope=all"));
+    assert!(env
+        .provider
+        .recorded()
+        .iter()
+        .any(|r| r.path == "/api/v2/accounts" && r.status == 200));
+    env.close().await;
+}
+
+#[tokio::test]
+async fn the_dashboard_shows_person_company_assignments_and_a_multi_page_range_totalled() {
+    let env = Env::start().await;
+    env.provider
+        .set_faults(|f| f.delay = Duration::from_millis(60));
+    env.open("/").await;
+    env.sign_in().await;
+    assert_eq!(env.text("#user-name").await, "Ada Lovelace");
+    assert_eq!(env.text("#company-name").await, "Analytical Engines Ltd");
+    assert!(env
+        .text("#assignments")
+        .await
+        .contains("Analytical Engine (AE)"));
+    let progress = env.text("#entries-progress-text").await;
+    assert!(
+        progress.starts_with("Loaded ") && progress.contains(" pages"),
+        "{progress}"
+    );
+    assert!(
+        entries_finished(&env).await,
+        "{}",
+        env.text("#entries-status").await
+    );
+    let pages = env
+        .provider
+        .recorded()
+        .iter()
+        .filter(|r| r.path == "/v2/time_entries" && r.method == "GET")
+        .count();
+    assert!(pages > 5, "expected a multi-page load, got {pages} pages");
+    assert_eq!(env.text("#total-hours").await, expected_hours(&env).await);
+    env.close().await;
+}
+
+#[tokio::test]
+async fn cursor_pagination_loads_every_page_with_unknown_totals() {
+    let env = Env::with(Options {
+        tweak: |s| s.pagination = Pagination::Cursor,
+        ..Options::default()
+    })
+    .await;
+    env.open("/").await;
+    env.sign_in().await;
+    assert!(entries_finished(&env).await);
+    assert_eq!(env.text("#total-hours").await, expected_hours(&env).await);
+    env.close().await;
+}
+
+#[tokio::test]
+async fn an_empty_range_says_so() {
+    let env = Env::start().await;
+    env.open("/").await;
+    env.sign_in().await;
+    entries_finished(&env).await;
+    // 2026-01-03 is a Saturday: nobody worked.
+    env.set_input("from", "2026-01-03").await;
+    env.set_input("to", "2026-01-03").await;
+    env.click("#load-entries").await;
+    env.wait_for("#entries-status[data-complete=\"true\"]")
+        .await;
+    assert_eq!(
+        env.text("#entries-status").await,
+        "No time entries in this range."
+    );
+    env.close().await;
+}
+
+#[tokio::test]
+async fn a_foreign_links_next_is_not_followed_and_gets_no_token() {
+    // Another server on another loopback origin plays the attacker; the app's CSP is removed so
+    // only the app's own origin check stands between the token and it.
+    let foreign = Provider::new(local_provider::settings::Settings::demo());
+    let foreign_addr = serve(
+        bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
+            .await
+            .unwrap(),
+        router(foreign.clone()),
+    )
+    .unwrap();
+    let env = Env::with(Options {
+        without_csp: true,
+        ..Options::default()
+    })
+    .await;
+    env.provider
+        .set_faults(|f| f.foreign_next = Some(format!("http://{foreign_addr}")));
+    env.open("/").await;
+    env.sign_in().await;
+    assert!(
+        !entries_finished(&env).await,
+        "a load cut short must not claim to be complete"
+    );
+    let status = env.text("#entries-status").await;
+    assert!(status.contains("Refused to send the token"), "{status}");
+    assert!(
+        env.text("#total-hours").await.parse::<f64>().unwrap() > 0.0,
+        "the first page is still shown"
+    );
+    assert!(
+        foreign.recorded().is_empty(),
+        "the foreign origin was contacted: {:?}",
+        foreign.recorded()
+    );
+    env.close().await;
+}
+
+#[tokio::test]
+async fn query_mode_sends_no_authorization_header_and_header_mode_no_access_token() {
+    let env = Env::start().await;
+    env.open("/").await;
+    env.sign_in().await;
+    entries_finished(&env).await;
+    let seen = env.provider.recorded();
+    assert!(seen
+        .iter()
+        .filter(|r| r.method == "GET")
+        .all(|r| !r.authorization && r.query.contains("access_token=")));
+    env.close().await;
+
+    let env = Env::with(Options {
+        config: json!({ "token_transport": "header" }),
+        ..Options::default()
+    })
+    .await;
+    env.open("/").await;
+    env.sign_in().await;
+    entries_finished(&env).await;
+    let seen = env.provider.recorded();
+    let gets: Vec<_> = seen.iter().filter(|r| r.method == "GET").collect();
+    assert!(!gets.is_empty());
+    assert!(
+        gets.iter()
+            .all(|r| r.authorization && !r.query.contains("access_token")),
+        "{gets:?}"
+    );
+    env.close().await;
+}
+
+#[tokio::test]
+async fn a_burst_over_the_rate_limit_completes_without_a_429() {
+    // 10 requests per 2 s on both sides; the year's entries need far more than 10 requests.
+    let env = Env::with(Options {
+        tweak: |s| {
+            s.rate_limit = RateLimit {
+                requests: 10,
+                window: Duration::from_secs(2),
+            }
+        },
+        config: json!({ "rate_limit": { "requests": 10, "per_seconds": 2 } }),
+        ..Options::default()
+    })
+    .await;
+    env.open("/").await;
+    env.sign_in().await;
+    assert!(entries_finished(&env).await);
+    let seen = env.provider.recorded();
+    assert!(
+        seen.len() > 20,
+        "the burst was too small to test anything: {}",
+        seen.len()
+    );
+    assert!(seen.iter().all(|r| r.status != 429), "a 429 was answered");
+    env.close().await;
+}
+
+#[tokio::test]
+async fn a_forced_429_is_waited_out_and_the_load_recovers() {
+    let env = Env::with(Options {
+        tweak: |s| s.expose_retry_after = true,
+        ..Options::default()
+    })
+    .await;
+    env.open("/").await;
+    env.sign_in().await;
+    entries_finished(&env).await;
+    env.provider.set_faults(|f| f.too_many = 1);
+    env.click("#load-entries").await;
+    assert!(env.text("#rate-wait").await.contains("continuing in 1 s"));
+    assert!(entries_finished(&env).await);
+    assert_eq!(env.text("#total-hours").await, expected_hours(&env).await);
+    env.close().await;
+}
+
+#[tokio::test]
+async fn a_403_shows_a_permission_message_and_does_not_send_the_person_to_sign_in() {
+    let env = Env::start().await;
+    env.open("/").await;
+    env.sign_in().await;
+    entries_finished(&env).await;
+    env.provider.set_faults(|f| f.forbidden = true);
+    env.click("#refresh").await;
+    assert!(env.text("#api-error").await.contains("permission"));
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    env.screen("signed-in").await;
+    assert!(env
+        .browser
+        .current_url()
+        .await
+        .unwrap()
+        .as_str()
+        .starts_with(&env.app_url));
+    env.close().await;
+}
+
+async fn fails_then_recovers(fault: fn(&mut local_provider::faults::Faults), expect: &str) {
+    let env = Env::start().await;
+    env.open("/").await;
+    env.sign_in().await;
+    entries_finished(&env).await;
+    env.provider.set_faults(fault);
+    env.click("#load-entries").await;
+    env.wait_for("#retry-entries").await;
+    let status = env.text("#entries-status").await;
+    assert!(
+        status.starts_with("Incomplete:") && status.contains(expect),
+        "{status}"
+    );
+    env.click("#retry-entries").await;
+    assert!(entries_finished(&env).await);
+    env.close().await;
+}
+
+#[tokio::test]
+async fn a_500_shows_a_clear_error_and_retry_recovers() {
+    fails_then_recovers(|f| f.server_errors = 1, "HTTP 500").await;
+}
+
+#[tokio::test]
+async fn malformed_json_shows_a_clear_error_and_retry_recovers() {
+    fails_then_recovers(|f| f.malformed = 1, "could not be read").await;
+}
+
+#[tokio::test]
+async fn an_html_error_page_shows_a_clear_error_and_retry_recovers() {
+    fails_then_recovers(|f| f.html_errors = 1, "HTTP 502").await;
+}
+
+#[tokio::test]
+async fn an_offline_provider_shows_a_clear_error_and_retry_recovers() {
+    let env = Env::start().await;
+    env.open("/").await;
+    env.sign_in().await;
+    entries_finished(&env).await;
+    env.set_provider_online(false).await;
+    env.click("#load-entries").await;
+    env.wait_for("#retry-entries").await;
+    assert!(env
+        .text("#entries-status")
+        .await
+        .contains("could not be reached"));
+    env.screen("signed-in").await;
+    env.set_provider_online(true).await;
+    env.click("#retry-entries").await;
+    assert!(entries_finished(&env).await);
+    env.close().await;
+}
+
+#[tokio::test]
+async fn a_personal_access_token_reaches_the_dashboard() {
+    let env = Env::with(Options {
+        config: json!({ "personal_access_token": true }),
+        ..Options::default()
+    })
+    .await;
+    let token = env
+        .provider
+        .store
+        .issue(vec![123_456], Duration::from_secs(3600));
+    env.open("/").await;
+    env.click("details.pat summary").await;
+    env.wait_for("#pat-token")
+        .await
+        .send_keys(&token)
+        .await
+        .unwrap();
+    env.wait_for("#pat-account")
+        .await
+        .send_keys("123456")
+        .await
+        .unwrap();
+    env.click("#pat-use").await;
+    assert_eq!(env.text("#user-name").await, "Ada Lovelace");
+    assert!(env.text("#expires").await.contains("does not expire"));
+    assert_eq!(
+        env.all_storage().await,
+        "[[],[]]",
+        "a personal token is held in memory by default"
+    );
+    env.close().await;
+}
