@@ -13,6 +13,14 @@ async fn shot(env: &Env, name: &str) {
     println!("target/screens/{name}.png");
 }
 
+/// A PNG of one element (the whole of it, not just what the window shows).
+async fn shot_of(env: &Env, css: &str, name: &str) {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/screens");
+    let png = env.wait_for(css).await.screenshot().await.unwrap();
+    std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+    println!("target/screens/{name}.png");
+}
+
 #[tokio::main]
 async fn main() {
     let env = Env::start().await;
@@ -23,9 +31,19 @@ async fn main() {
     env.click("#sign-in").await;
     env.wait_for("#allow").await;
     shot(&env, "2-consent").await;
+    env.provider
+        .set_faults(|f| f.delay = std::time::Duration::from_millis(150));
     env.click("#allow").await;
-    env.text("#user-name").await;
-    shot(&env, "3-signed-in").await;
+    env.wait_for("#entries-progress").await;
+    shot_of(&env, "section.entries", "3-loading-entries").await;
+    env.provider
+        .set_faults(|f| f.delay = std::time::Duration::ZERO);
+    env.dashboard_settled().await;
+    shot(&env, "3-dashboard").await;
+    shot_of(&env, "section.entries", "3-entries").await;
+    env.browser.set_window_size(390, 844).await.unwrap();
+    shot(&env, "3-dashboard-phone").await;
+    env.browser.set_window_size(900, 650).await.unwrap();
     env.click("#sign-out").await;
     env.screen("signed-out").await;
     shot(&env, "4-signed-out-notice").await;

@@ -381,3 +381,44 @@ async fn a_personal_access_token_reaches_the_dashboard() {
     );
     env.close().await;
 }
+
+#[tokio::test]
+async fn cancelling_a_load_keeps_what_arrived_marked_incomplete() {
+    let env = Env::start().await;
+    env.provider
+        .set_faults(|f| f.delay = Duration::from_millis(300));
+    env.open("/").await;
+    env.sign_in().await;
+    env.wait_for("#entries-table").await;
+    env.click("#cancel-entries").await;
+    assert!(
+        !entries_finished(&env).await,
+        "a cancelled load must not claim to be complete"
+    );
+    assert!(env
+        .text("#entries-status")
+        .await
+        .starts_with("Incomplete: stopped after"));
+    assert!(env
+        .text("#entries-table tfoot")
+        .await
+        .contains("Total so far (incomplete)"));
+    let requested = env
+        .provider
+        .recorded()
+        .iter()
+        .filter(|r| r.path == "/v2/time_entries")
+        .count();
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let later = env
+        .provider
+        .recorded()
+        .iter()
+        .filter(|r| r.path == "/v2/time_entries")
+        .count();
+    assert!(
+        later <= requested + 1,
+        "pages kept loading after cancel: {requested} then {later}"
+    );
+    env.close().await;
+}
