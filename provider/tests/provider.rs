@@ -221,14 +221,7 @@ async fn accounts_lists_the_granted_accounts_with_the_user() {
 async fn a_consent_ticket_answers_once() {
     let (_, app) = provider(CallbackPlacement::Query);
     let (_, _, page) = send(&app, get(GOOD)).await;
-    let ticket = page
-        .split("name=\"ticket\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_owned();
+    let ticket = ticket_of(&page);
     let post = || {
         Request::post("/oauth2/authorize")
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")

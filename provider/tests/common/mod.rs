@@ -41,17 +41,20 @@ pub fn get(uri: &str) -> Request<Body> {
 pub const GOOD: &str = "/oauth2/authorize?client_id=local-demo&response_type=token&redirect_uri=http%3A%2F%2F127.0.0.1%3A8080%2F&state=S%2B1";
 
 /// Opens the consent page and answers it; returns the redirect's Location.
+/// The consent ticket in a consent page's form.
+pub fn ticket_of(page: &str) -> String {
+    let after = page
+        .split("name=\"ticket\" value=\"")
+        .nth(1)
+        .expect("a consent form");
+    after.split('"').next().unwrap().to_owned()
+}
+
+/// Opens the consent page and answers it; returns the redirect's Location.
 pub async fn consent(app: &Router, decision: &str) -> String {
     let (status, _, page) = send(app, get(GOOD)).await;
     assert_eq!(status, StatusCode::OK);
-    let ticket = page
-        .split("name=\"ticket\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_owned();
+    let ticket = ticket_of(&page);
     let form = format!("ticket={ticket}&account=123456&account=5000000001&decision={decision}");
     let post = Request::post("/oauth2/authorize")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
