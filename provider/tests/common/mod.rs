@@ -40,7 +40,6 @@ pub fn get(uri: &str) -> Request<Body> {
 
 pub const GOOD: &str = "/oauth2/authorize?client_id=local-demo&response_type=token&redirect_uri=http%3A%2F%2F127.0.0.1%3A8080%2F&state=S%2B1";
 
-/// Opens the consent page and answers it; returns the redirect's Location.
 /// The consent ticket in a consent page's form.
 pub fn ticket_of(page: &str) -> String {
     let after = page
