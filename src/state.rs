@@ -16,6 +16,8 @@ pub enum Screen {
     },
     /// Leaving for the provider's authorize page.
     Redirecting,
+    /// The provider's authorize page is open in a sign-in window.
+    WaitingForPopup,
     SignedIn {
         session: Rc<Session>,
     },
@@ -41,6 +43,7 @@ pub enum Action {
     ConfigUnreachable(String),
     NoSession,
     SignInStarted,
+    PopupOpened,
     SignedIn(Session),
     CallbackFailed(CallbackError),
     /// The API answered 401 at `now_ms`: the token is dead.
@@ -59,6 +62,7 @@ impl Screen {
             (_, A::ConfigUnreachable(why)) => Screen::BadConfig(why),
             (_, A::NoSession) => Screen::SignedOut { notice: None },
             (_, A::SignInStarted) => Screen::Redirecting,
+            (_, A::PopupOpened) => Screen::WaitingForPopup,
             (_, A::SignedIn(session)) => Screen::SignedIn {
                 session: Rc::new(session),
             },

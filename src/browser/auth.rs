@@ -7,6 +7,9 @@ use crate::oauth::secret::STATE_BYTES;
 use crate::oauth::{CallbackError, Completed, Config, PendingRequest, Session, TokenStorage};
 use url::Url;
 
+/// Where `static/callback.js` finds the route to return to after a full-page redirect.
+pub const RETURN_KEY: &str = "implicit-oauth:return-to";
+
 fn pending_key(config: &Config) -> String {
     format!("{}:pending", config.storage_namespace())
 }
@@ -28,13 +31,24 @@ pub fn prepare_sign_in(config: &Config, return_to: &str) -> Result<Url, BrowserE
         now_ms(),
     );
     storage::set(&pending_key(config), &pending.to_json());
+    // For a redirect sign-in from an embedded component, static/callback.js reads this to
+    // return to the host page (an in-app route, never anything from the callback URL).
+    storage::set(RETURN_KEY, &pending.return_to);
     Ok(pending.authorize_url(config))
+}
+
+/// Whether `response` answers this configuration's pending request (nothing is consumed).
+pub fn is_ours(config: &Config, response: &Response) -> bool {
+    storage::get(&pending_key(config))
+        .and_then(|t| PendingRequest::from_json(&t))
+        .is_some_and(|p| response.answers(&p))
 }
 
 /// Checks a callback against this tab's pending request, which is deleted first whatever the
 /// outcome, so the same callback can never be accepted twice.
 pub fn finish_sign_in(config: &Config, response: Response) -> Result<Completed, CallbackError> {
     let pending = storage::take(&pending_key(config)).and_then(|t| PendingRequest::from_json(&t));
+    storage::remove(RETURN_KEY);
     let done = callback::complete(response, pending, &config.provider, now_ms())?;
     if config.token_storage == TokenStorage::Session {
         storage::set(&session_key(config), &done.session.to_json());
@@ -60,6 +74,7 @@ pub fn sign_out(config: &Config) {
     storage::remove(&session_key(config));
     storage::remove(&account_key(config));
     storage::remove(&pending_key(config));
+    storage::remove(RETURN_KEY);
 }
 
 /// Starts a session from a pasted personal access token (Harvest's other documented way in).
@@ -94,4 +109,5 @@ pub fn remembered_account(config: &Config) -> Option<u64> {
 /// still consumes it.
 pub fn discard_pending(config: &Config) {
     storage::remove(&pending_key(config));
+    storage::remove(RETURN_KEY);
 }

@@ -5,6 +5,7 @@ pub mod api_client;
 pub mod auth;
 pub mod http;
 pub mod location;
+pub mod popup;
 pub mod random;
 pub mod storage;
 

@@ -86,6 +86,10 @@ pub enum CallbackError {
     UnsupportedTokenType,
     #[error("The sign-in response has an unreadable `expires_in`.")]
     InvalidExpiresIn,
+    #[error("The sign-in window was closed before the sign-in finished.")]
+    PopupClosed,
+    #[error("The browser blocked the sign-in window. Allow pop-ups for this site, or sign in on this page.")]
+    PopupBlocked,
 }
 
 impl CallbackError {
@@ -102,6 +106,8 @@ impl CallbackError {
             Self::MissingParameter(_) => "missing_parameter",
             Self::UnsupportedTokenType => "unsupported_token_type",
             Self::InvalidExpiresIn => "invalid_expires_in",
+            Self::PopupClosed => "popup_closed",
+            Self::PopupBlocked => "popup_blocked",
         }
     }
 }
@@ -148,6 +154,16 @@ pub fn parse(query: &str, fragment: &str) -> Result<Option<Response>, CallbackEr
         state: state.map(State::new),
         outcome,
     }))
+}
+
+impl Response {
+    /// Whether this response carries the `state` of `pending`. Lets one of several sign-ins on a
+    /// page recognise its own response before consuming anything.
+    pub fn answers(&self, pending: &PendingRequest) -> bool {
+        self.state
+            .as_ref()
+            .is_some_and(|s| pending.state.matches(s))
+    }
 }
 
 /// A callback that passed every check.

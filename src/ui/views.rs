@@ -50,6 +50,12 @@ pub fn Page(props: &PageProps) -> Html {
                 <p role="status">{ "Taking you to your provider to approve access." }</p>
             </section>
         },
+        Screen::WaitingForPopup => html! {
+            <section data-screen="waiting-for-popup" aria-busy="true">
+                <h1>{ "Signing in…" }</h1>
+                <p role="status">{ "Approve access in the sign-in window. This page stays as it is." }</p>
+            </section>
+        },
         Screen::SignInFailed(error) => html! {
             <section data-screen="error">
                 <h1>{ "Sign-in did not complete" }</h1>
