@@ -41,7 +41,10 @@ pub async fn show(State(p): State<Arc<Provider>>, RawQuery(raw): RawQuery) -> Re
         Err(e) => return error_page(StatusCode::BAD_REQUEST, &e),
     };
     let get = |k: &str| params.get(k).map(String::as_str);
-    if get("client_id") != Some(p.settings.client_id.as_str()) {
+    let registered = |id: &str| {
+        id == p.settings.client_id || p.settings.other_client_ids.iter().any(|o| o == id)
+    };
+    if !get("client_id").is_some_and(registered) {
         return error_page(
             StatusCode::BAD_REQUEST,
             "Unknown client_id: this application is not registered.",
@@ -65,6 +68,7 @@ pub async fn show(State(p): State<Arc<Provider>>, RawQuery(raw): RawQuery) -> Re
             state.as_deref(),
         );
     }
+    let client = get("client_id").unwrap_or_default().to_owned();
     let ticket = p.store.open_consent(ConsentRequest {
         redirect_uri: redirect_uri.to_owned(),
         state,
@@ -91,7 +95,7 @@ pub async fn show(State(p): State<Arc<Provider>>, RawQuery(raw): RawQuery) -> Re
          <button type=\"submit\" name=\"decision\" value=\"allow\" id=\"allow\">Allow</button> \
          <button type=\"submit\" name=\"decision\" value=\"deny\" id=\"deny\">Deny</button>\
          </form>",
-        client = escape(&p.settings.client_id),
+        client = escape(&client),
         name = escape(&format!("{} {}", p.user.first_name, p.user.last_name)),
         email = escape(&p.user.email),
     );

@@ -30,6 +30,9 @@ pub struct RateLimit {
 #[derive(Clone, Debug)]
 pub struct Settings {
     pub client_id: String,
+    /// More registered client ids sharing the same redirect prefix and origin (the embed demo
+    /// mounts two instances with different client ids).
+    pub other_client_ids: Vec<String>,
     /// A `redirect_uri` is accepted when it starts with this (Harvest's rule). Register it with
     /// a trailing `/` so `http://127.0.0.1:8080.evil.example` cannot pass as a prefix match.
     pub redirect_prefix: String,
@@ -59,6 +62,7 @@ impl Settings {
     pub fn demo() -> Self {
         Settings {
             client_id: "local-demo".into(),
+            other_client_ids: vec!["local-demo-2".into()],
             redirect_prefix: "http://127.0.0.1:8080/".into(),
             allowed_origin: "http://127.0.0.1:8080".into(),
             // Harvest's observed lifetime: 14 days less one second.

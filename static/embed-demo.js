@@ -1,0 +1,27 @@
+// The demo host page's script: mounts two instances from the site's config.json, with
+// popup sign-in and the callback page on this origin.
+import init, { mount } from "/implicit-oauth.js";
+
+await init();
+const config = await (await fetch("/config.json", { cache: "no-store" })).json();
+const base = { ...config, redirect_uri: `${location.origin}/callback.html`, sign_in: "popup" };
+const params = new URLSearchParams(location.search);
+if (params.has("popup_fallback")) base.popup_fallback = true;
+
+const log = (instance, detail) => {
+  const item = document.createElement("li");
+  item.textContent = `${instance}: ${detail.type}${detail.code ? ` (${detail.code})` : ""}`;
+  document.getElementById("events").append(item);
+};
+
+const handles = {};
+for (const [name, clientId] of [["a", config.client_id], ["b", `${config.client_id}-2`]]) {
+  const handle = mount(document.getElementById(`login-${name}`), { ...base, client_id: clientId });
+  for (const type of ["signedin", "signedout", "expired", "error"]) handle.on(type, (d) => log(name, d));
+  handles[name] = handle;
+}
+window.implicitOAuthDemo = handles;
+
+document.getElementById("host-sign-in-a").addEventListener("click", () => handles.a.signIn());
+document.getElementById("host-sign-out-a").addEventListener("click", () => handles.a.signOut());
+document.getElementById("destroy-a").addEventListener("click", () => handles.a.destroy());

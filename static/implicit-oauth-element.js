@@ -1,0 +1,53 @@
+// <implicit-oauth-login>: the component as a custom element, for pages that write no script.
+//
+//   <script type="module" src="/implicit-oauth-element.js"></script>
+//   <implicit-oauth-login provider="harvest" client-id="…" authorize-url="…"
+//       redirect-uri="https://example.com/callback.html" api-base="…"></implicit-oauth-login>
+//
+// Attributes are config.json's fields with dashes (client-id, token-transport, …), plus
+// sign-in="popup|redirect" and popup-fallback. Events bubble as implicit-oauth:signedin,
+// implicit-oauth:signedout, implicit-oauth:expired and implicit-oauth:error.
+import init, { mount } from "./implicit-oauth.js";
+
+const ready = init();
+const STRING_FIELDS = ["provider", "client-id", "authorize-url", "redirect-uri", "api-base", "accounts-url",
+  "token-transport", "token-storage", "sign-in"];
+const FLAGS = ["personal-access-token", "popup-fallback"];
+
+class ImplicitOAuthLogin extends HTMLElement {
+  async connectedCallback() {
+    await ready;
+    if (!this.isConnected || this.handle) return;
+    const options = {};
+    for (const name of STRING_FIELDS) {
+      if (this.hasAttribute(name)) options[name.replaceAll("-", "_")] = this.getAttribute(name);
+    }
+    for (const name of FLAGS) {
+      if (this.hasAttribute(name)) options[name.replaceAll("-", "_")] = this.getAttribute(name) !== "false";
+    }
+    if (this.hasAttribute("scopes")) options.scopes = this.getAttribute("scopes").split(" ").filter(Boolean);
+    try {
+      this.handle = mount(this, options);
+    } catch (error) {
+      this.textContent = String(error.message || error);
+      this.setAttribute("role", "alert");
+      return;
+    }
+    for (const type of ["signedin", "signedout", "expired", "error"]) {
+      this.handle.on(type, (detail) =>
+        this.dispatchEvent(new CustomEvent(`implicit-oauth:${type}`, { detail, bubbles: true })));
+    }
+  }
+
+  disconnectedCallback() {
+    this.handle?.destroy();
+    this.handle = null;
+  }
+
+  /** The same handle as mount() returns: signIn(), signOut(), session(). */
+  get login() {
+    return this.handle;
+  }
+}
+
+customElements.define("implicit-oauth-login", ImplicitOAuthLogin);
