@@ -65,6 +65,44 @@ pub struct Env {
     driver: Child,
 }
 
+/// Pages only the tests serve, beside the built app:
+/// - `/__forged.html` + `/__forged.js`: posts a valid-looking callback result (its fragment)
+///   to its parent, for loading in a frame from another origin;
+/// - `/__element.html`: the custom element with this test's provider and app origins, and no
+///   other script.
+fn test_pages(config: &Value) -> axum::Router {
+    use axum::response::Html;
+    use axum::routing::get;
+    let attr = |k: &str| config[k].as_str().unwrap_or_default().to_owned();
+    let element = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>element</title>\
+         <script type=\"module\" src=\"/implicit-oauth-element.js\"></script></head><body>\
+         <implicit-oauth-login provider=\"{}\" client-id=\"{}\" authorize-url=\"{}\" redirect-uri=\"{}callback.html\" \
+         api-base=\"{}\" accounts-url=\"{}\"></implicit-oauth-login></body></html>",
+        attr("provider"),
+        attr("client_id"),
+        attr("authorize_url"),
+        attr("redirect_uri"),
+        attr("api_base"),
+        attr("accounts_url"),
+    );
+    axum::Router::new()
+        .route(
+            "/__forged.html",
+            get(|| async { Html("<!doctype html><script src=\"/__forged.js\"></script>") }),
+        )
+        .route(
+            "/__forged.js",
+            get(|| async {
+                (
+                    [("content-type", "text/javascript")],
+                    "parent.postMessage({ type: 'implicit-oauth:callback', query: '', fragment: location.hash.slice(1) }, '*');",
+                )
+            }),
+        )
+        .route("/__element.html", get(move || async move { Html(element) }))
+}
+
 fn dist_dir() -> PathBuf {
     let dir = std::env::var_os("DIST_DIR")
         .map(PathBuf::from)
@@ -162,14 +200,16 @@ impl Env {
             }
         }
         let (delay, without_csp) = (options.config_delay, options.without_csp);
-        let site =
-            site::router(dist_dir(), Some(config.to_string())).layer(axum::middleware::from_fn(
+        let site = test_pages(&config)
+            .merge(site::router(dist_dir(), Some(config.to_string())))
+            .layer(axum::middleware::from_fn(
                 move |request: axum::extract::Request, next: axum::middleware::Next| async move {
-                    if request.uri().path() == "/config.json" {
+                    let path = request.uri().path().to_owned();
+                    if path == "/config.json" {
                         tokio::time::sleep(delay).await;
                     }
                     let mut response = next.run(request).await;
-                    if without_csp {
+                    if without_csp || path.starts_with("/__") {
                         response.headers_mut().remove("content-security-policy");
                     }
                     response
@@ -213,6 +253,39 @@ impl Env {
             "const i = document.getElementById({id:?}); i.value = {value:?}; i.dispatchEvent(new Event('change', {{ bubbles: true }}));"
         );
         self.js(&script).await;
+    }
+
+    /// The same app server under its other loopback name: another origin (`localhost` instead
+    /// of `127.0.0.1`), for cross-origin checks.
+    pub fn other_origin_url(&self) -> String {
+        self.app_url.replace("127.0.0.1", "localhost")
+    }
+
+    /// Switches to the window that is not `main`, waiting for it to open.
+    pub async fn switch_to_other_window(&self, main: &fantoccini::wd::WindowHandle) {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let windows = self.browser.windows().await.unwrap();
+            if let Some(other) = windows.into_iter().find(|w| w != main) {
+                self.browser.switch_to_window(other).await.unwrap();
+                return;
+            }
+            assert!(Instant::now() < deadline, "no second window opened");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until only `main` is left, then switches to it.
+    pub async fn back_to(&self, main: &fantoccini::wd::WindowHandle) {
+        let deadline = Instant::now() + PATIENCE;
+        while self.browser.windows().await.map(|w| w.len()).unwrap_or(1) > 1 {
+            assert!(
+                Instant::now() < deadline,
+                "the sign-in window did not close"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        self.browser.switch_to_window(main.clone()).await.unwrap();
     }
 
     /// Opens an app route (relative to the app origin).
