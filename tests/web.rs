@@ -2,12 +2,18 @@
 #![cfg(target_arch = "wasm32")]
 
 use implicit_oauth::browser::{auth, location, now_ms, random, storage};
+use implicit_oauth::oauth::callback;
 use implicit_oauth::oauth::pending::MAX_AGE_MS;
 use implicit_oauth::oauth::{CallbackError, Config, PendingRequest};
-use implicit_oauth::ui::{App, AppProps, PendingCallback};
+use implicit_oauth::ui::{
+    use_auth, App, AppProps, AuthProvider, Authenticated, Command, Commands, ConfigSource,
+    NotAuthenticated, PendingCallback, SignInMode,
+};
+use std::rc::Rc;
 use std::time::Duration;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
+use yew::prelude::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -192,14 +198,23 @@ fn memory_storage_never_restores_a_session() {
     assert!(auth::restore_session(&config("memory")).is_none());
 }
 
-async fn render_app() -> web_sys::Element {
+fn new_root() -> web_sys::Element {
     let document = window().document().unwrap();
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
+    root
+}
+
+async fn render_app() -> web_sys::Element {
+    let root = new_root();
     yew::Renderer::<App>::with_root_and_props(
         root.clone(),
         AppProps {
+            config: ConfigSource::Url("config.json".into()),
             callback: PendingCallback::default(),
+            mode: SignInMode::Redirect,
+            on_event: yew::Callback::noop(),
+            commands: Commands::default(),
         },
     )
     .render();
@@ -227,4 +242,85 @@ async fn without_a_config_json_the_app_explains_what_to_fix() {
         .query_selector("[data-screen=config-error] [role=alert]")
         .unwrap()
         .is_some());
+}
+
+#[component]
+fn Probe() -> Html {
+    let auth = use_auth();
+    let text = match auth.session() {
+        Some(s) => format!("scope={}", s.scope),
+        None => "no-session".to_owned(),
+    };
+    html! { <p class="probe">{ text }</p> }
+}
+
+#[derive(Properties, PartialEq)]
+struct GatesProps {
+    config: Rc<Config>,
+    callback: PendingCallback,
+    commands: Commands,
+}
+
+#[component]
+fn Gates(props: &GatesProps) -> Html {
+    html! {
+        <AuthProvider config={ConfigSource::Given(props.config.clone())} callback={props.callback.clone()} commands={props.commands.clone()}>
+            <Authenticated><p class="in">{ "inside" }</p></Authenticated>
+            <NotAuthenticated><p class="out">{ "outside" }</p></NotAuthenticated>
+            <Probe />
+        </AuthProvider>
+    }
+}
+
+fn mount_gates(config: Config, callback: PendingCallback, commands: Commands) -> web_sys::Element {
+    let root = new_root();
+    yew::Renderer::<Gates>::with_root_and_props(
+        root.clone(),
+        GatesProps {
+            config: Rc::new(config),
+            callback,
+            commands,
+        },
+    )
+    .render();
+    root
+}
+
+#[wasm_bindgen_test]
+async fn gates_show_only_the_not_authenticated_side_without_a_session() {
+    let root = mount_gates(
+        config("memory"),
+        PendingCallback::default(),
+        Commands::default(),
+    );
+    let text = wait_for_text(&root, "no-session").await;
+    assert!(
+        text.contains("outside") && !text.contains("inside"),
+        "{text}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn gates_and_hook_follow_a_completed_sign_in_and_a_host_sign_out() {
+    let config = config("memory");
+    let url = auth::prepare_sign_in(&config, "/").unwrap();
+    let query = format!(
+        "state={}&access_token=T&token_type=bearer&scope=harvest%3A42",
+        state_of(&url)
+    );
+    let response = callback::parse(&query, "").unwrap().unwrap();
+    let commands = Commands::default();
+    let root = mount_gates(
+        config,
+        PendingCallback::new(Some(Ok(response))),
+        commands.clone(),
+    );
+    let text = wait_for_text(&root, "scope=harvest:42").await;
+    assert!(
+        text.contains("inside") && !text.contains("outside"),
+        "{text}"
+    );
+    assert!(commands.send(Command::SignOut));
+    let text = wait_for_text(&root, "no-session").await;
+    assert!(text.contains("outside"), "{text}");
 }
