@@ -101,7 +101,43 @@ fn test_pages(config: &Value) -> axum::Router {
             }),
         )
         .route("/__element.html", get(move || async move { Html(element) }))
+        .route(
+            "/__counting.html",
+            get(|| async {
+                // The demo host page with a script first that counts live timers and listeners.
+                let page = std::fs::read_to_string(dist_dir().join("embed-demo.html")).unwrap();
+                Html(page.replacen("<head>", "<head><script src=\"/__counting.js\"></script>", 1))
+            }),
+        )
+        .route(
+            "/__counting.js",
+            get(|| async { ([("content-type", "text/javascript")], COUNTING_JS) }),
+        )
 }
+
+/// Wraps timers and `addEventListener` so a test can read what is still live.
+const COUNTING_JS: &str = r#"(() => {
+  const timeouts = new Set(), intervals = new Set(), listeners = new Map();
+  const st = window.setTimeout, ct = window.clearTimeout, si = window.setInterval, ci = window.clearInterval;
+  window.setTimeout = function (f, ms, ...a) {
+    const id = st.call(window, (...x) => { timeouts.delete(id); if (typeof f === "function") f(...x); }, ms, ...a);
+    timeouts.add(id);
+    return id;
+  };
+  window.clearTimeout = function (id) { timeouts.delete(id); return ct.call(window, id); };
+  window.setInterval = function (...a) { const id = si.call(window, ...a); intervals.add(id); return id; };
+  window.clearInterval = function (id) { intervals.delete(id); return ci.call(window, id); };
+  const add = EventTarget.prototype.addEventListener, remove = EventTarget.prototype.removeEventListener;
+  const key = (t, type) => (t === window ? "window" : t === document ? "document" : "other") + ":" + type;
+  EventTarget.prototype.addEventListener = function (type, f, o) {
+    const k = key(this, type); listeners.set(k, (listeners.get(k) || 0) + 1); return add.call(this, type, f, o);
+  };
+  EventTarget.prototype.removeEventListener = function (type, f, o) {
+    const k = key(this, type); listeners.set(k, (listeners.get(k) || 0) - 1); return remove.call(this, type, f, o);
+  };
+  window.__counts = () => ({ timeouts: timeouts.size, intervals: intervals.size,
+    message: listeners.get("window:message") || 0, visibility: listeners.get("document:visibilitychange") || 0 });
+})();"#;
 
 fn dist_dir() -> PathBuf {
     let dir = std::env::var_os("DIST_DIR")

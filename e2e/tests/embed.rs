@@ -189,6 +189,14 @@ async fn a_blocked_popup_is_an_error_unless_the_host_allows_redirect() {
     env.click("#login-a #sign-in").await;
     env.wait_for("#login-a [data-screen=\"error\"]").await;
     assert_eq!(env.text("#login-a #error-code").await, "popup_blocked");
+    // The error offers to sign in on this page instead.
+    env.click("#login-a #sign-in-redirect").await;
+    env.click("#allow").await;
+    env.wait_for("#login-a #user-name").await;
+    assert_eq!(
+        env.browser.current_url().await.unwrap().path(),
+        "/embed-demo.html"
+    );
 
     host(&env, "?popup_fallback=1").await;
     env.js("window.open = () => null").await;
@@ -241,6 +249,38 @@ async fn the_custom_element_signs_in_with_no_host_script() {
     assert_eq!(
         env.text("implicit-oauth-login #user-name").await,
         "Ada Lovelace"
+    );
+    env.close().await;
+}
+
+#[tokio::test]
+async fn sign_out_and_destroy_leave_no_timers_or_listeners_running() {
+    let env = Env::start().await;
+    env.open("/__counting.html").await;
+    env.wait_for("#login-a [data-screen=\"signed-out\"]").await;
+    env.wait_for("#login-b [data-screen=\"signed-out\"]").await;
+    let baseline = env.js("return window.__counts()").await;
+    popup_sign_in(&env).await;
+    env.dashboard_settled().await;
+    let signed_in = env.js("return window.__counts()").await;
+    assert!(
+        signed_in["timeouts"].as_u64() > baseline["timeouts"].as_u64(),
+        "the expiry timer should be live: {signed_in}"
+    );
+    env.click("#host-sign-out-a").await;
+    env.wait_for("#login-a [data-screen=\"signed-out\"]").await;
+    assert_eq!(
+        env.js("return window.__counts()").await,
+        baseline,
+        "after signOut()"
+    );
+    popup_sign_in(&env).await;
+    env.wait_for("#login-a #user-name").await;
+    env.click("#destroy-a").await;
+    assert_eq!(
+        env.js("return window.__counts()").await,
+        baseline,
+        "after destroy()"
     );
     env.close().await;
 }

@@ -8,22 +8,20 @@
 //! still accepted only if its `state` is the one we are waiting for (checked by the caller).
 
 use super::window;
-use std::cell::Cell;
+use gloo_timers::callback::{Interval, Timeout};
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
-use std::time::Duration;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{BroadcastChannel, MessageEvent, Window};
-use yew::platform::spawn_local;
-use yew::platform::time::sleep;
 
 /// The message type the callback page posts.
 pub const MESSAGE_TYPE: &str = "implicit-oauth:callback";
 /// The `BroadcastChannel` the callback page falls back to.
 pub const CHANNEL: &str = "implicit-oauth:callback";
 
-/// How long a closed sign-in window may still deliver its result.
-const CLOSE_GRACE: Duration = Duration::from_millis(750);
+/// How long a closed sign-in window may still deliver its result, in ms.
+const CLOSE_GRACE_MS: u32 = 750;
 
 /// What came back from the sign-in window.
 pub enum PopupResult {
@@ -55,6 +53,8 @@ pub struct PopupWatch {
     on_message: Closure<dyn Fn(MessageEvent)>,
     channel: Option<BroadcastChannel>,
     on_broadcast: Closure<dyn Fn(MessageEvent)>,
+    poll: Option<Interval>,
+    grace: Rc<RefCell<Option<Timeout>>>,
 }
 
 fn read(data: &JsValue) -> Option<PopupResult> {
@@ -116,28 +116,30 @@ impl PopupWatch {
         if let Some(c) = &channel {
             c.set_onmessage(Some(on_broadcast.as_ref().unchecked_ref()));
         }
-        {
-            let alive = alive.clone();
-            spawn_local(async move {
-                while alive.get() {
-                    sleep(Duration::from_millis(300)).await;
-                    if alive.get() && popup.closed().unwrap_or(true) {
-                        // The callback page posts its result and then closes itself; give that
-                        // message time to arrive before calling the window abandoned.
-                        sleep(CLOSE_GRACE).await;
+        // Poll for a window closed early; the grace timer gives a result already posted by
+        // the closing callback page time to arrive first.
+        let grace = Rc::new(RefCell::new(None::<Timeout>));
+        let poll = {
+            let (alive, grace) = (alive.clone(), grace.clone());
+            Interval::new(300, move || {
+                if alive.get() && grace.borrow().is_none() && popup.closed().unwrap_or(true) {
+                    let (alive, on_result) = (alive.clone(), on_result.clone());
+                    *grace.borrow_mut() = Some(Timeout::new(CLOSE_GRACE_MS, move || {
                         if alive.get() {
                             alive.set(false);
                             on_result(PopupResult::Closed);
                         }
-                    }
+                    }));
                 }
-            });
-        }
+            })
+        };
         PopupWatch {
             alive,
             on_message,
             channel,
             on_broadcast,
+            poll: Some(poll),
+            grace,
         }
     }
 }
@@ -145,6 +147,8 @@ impl PopupWatch {
 impl Drop for PopupWatch {
     fn drop(&mut self) {
         self.alive.set(false);
+        drop(self.poll.take());
+        drop(self.grace.borrow_mut().take());
         if let Ok(w) = window() {
             let _ = w.remove_event_listener_with_callback(
                 "message",

@@ -43,6 +43,7 @@ fn Body() -> Html {
         },
         (screen, config) => html! {
             <Page screen={screen.clone()} on_sign_in={auth.sign_in.reform(|_: MouseEvent| ())}
+                on_sign_in_redirect={auth.sign_in_redirect.reform(|_: MouseEvent| ())}
                 personal_token={config.is_some_and(|c| c.personal_access_token)}
                 on_personal_token={auth.personal_token.clone()} />
         },

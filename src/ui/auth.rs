@@ -19,13 +19,12 @@ use crate::browser::{auth, http, location, now_ms};
 use crate::oauth::callback::{self, Response};
 use crate::oauth::{CallbackError, Config, Session};
 use crate::state::{Action, Screen};
+use gloo_timers::callback::Timeout;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
-use std::time::Duration;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::platform::spawn_local;
-use yew::platform::time::sleep;
 use yew::prelude::*;
 
 /// The callback read from the URL before the first render, handed over exactly once.
@@ -145,6 +144,8 @@ pub struct Auth {
     pub config: Option<Rc<Config>>,
     pub mode: SignInMode,
     pub sign_in: Callback<()>,
+    /// Sign in by redirect whatever the mode: offered when a sign-in window was closed or blocked.
+    pub sign_in_redirect: Callback<()>,
     pub sign_out: Callback<()>,
     /// Starts a session from a pasted personal access token and account id.
     pub personal_token: Callback<(String, u64)>,
@@ -403,12 +404,28 @@ pub fn AuthProvider(props: &AuthProviderProps) -> Html {
         })
     };
     let sign_out = {
-        let (state, config) = (state.clone(), (*config).clone());
+        let (state, config, popup_watch) = (state.clone(), (*config).clone(), popup_watch.clone());
         Callback::from(move |()| {
+            drop(popup_watch.borrow_mut().take());
             if let Some(config) = config.as_ref() {
                 auth::sign_out(config);
             }
             state.dispatch(Action::SignOut);
+        })
+    };
+    let sign_in_redirect = {
+        let (state, config) = (state.clone(), (*config).clone());
+        Callback::from(move |()| {
+            let Some(config) = config.as_ref() else {
+                return;
+            };
+            match auth::prepare_sign_in(config, &current_route()) {
+                Ok(url) => {
+                    state.dispatch(Action::SignInStarted);
+                    let _ = location::navigate(url.as_str());
+                }
+                Err(e) => state.dispatch(Action::ConfigUnreachable(e.to_string())),
+            }
         })
     };
     let personal_token = {
@@ -454,6 +471,7 @@ pub fn AuthProvider(props: &AuthProviderProps) -> Html {
         config: (*config).clone(),
         mode: props.mode,
         sign_in,
+        sign_in_redirect,
         sign_out,
         personal_token,
         unauthorized,
@@ -477,35 +495,26 @@ fn current_route() -> String {
 
 /// Moves the session to "expired" when its instant passes. Timers stall while a laptop sleeps,
 /// so it wakes at least every 30 s and compares the wall clock, and checks again whenever the
-/// tab becomes visible.
+/// tab becomes visible. Dropping it clears its timer and listener.
 struct ExpiryWatch {
-    alive: Rc<Cell<bool>>,
+    timer: Rc<RefCell<Option<Timeout>>>,
     on_visible: Closure<dyn Fn()>,
 }
 
 impl ExpiryWatch {
     fn start(expires_at_ms: u64, on_expired: Callback<()>) -> Self {
-        let alive = Rc::new(Cell::new(true));
-        let check = {
-            let (alive, on_expired) = (alive.clone(), on_expired.clone());
+        let timer = Rc::new(RefCell::new(None));
+        let fired = Rc::new(Cell::new(false));
+        let check = Rc::new({
+            let (fired, on_expired) = (fired.clone(), on_expired.clone());
             move || {
-                if alive.get() && now_ms() >= expires_at_ms {
-                    alive.set(false);
+                if !fired.get() && now_ms() >= expires_at_ms {
+                    fired.set(true);
                     on_expired.emit(());
                 }
             }
-        };
-        let check = Rc::new(check);
-        {
-            let (alive, check) = (alive.clone(), check.clone());
-            spawn_local(async move {
-                while alive.get() {
-                    let left = expires_at_ms.saturating_sub(now_ms()).clamp(50, 30_000);
-                    sleep(Duration::from_millis(left)).await;
-                    check();
-                }
-            });
-        }
+        });
+        schedule(expires_at_ms, check.clone(), timer.clone());
         let on_visible = Closure::<dyn Fn()>::new(move || check());
         if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
             let _ = doc.add_event_listener_with_callback(
@@ -513,13 +522,26 @@ impl ExpiryWatch {
                 on_visible.as_ref().unchecked_ref(),
             );
         }
-        ExpiryWatch { alive, on_visible }
+        ExpiryWatch { timer, on_visible }
     }
+}
+
+/// Checks at the expiry instant, or in 30 s if that is later, then again.
+fn schedule(expires_at_ms: u64, check: Rc<dyn Fn()>, slot: Rc<RefCell<Option<Timeout>>>) {
+    let left = expires_at_ms.saturating_sub(now_ms()).clamp(50, 30_000) as u32;
+    let next = slot.clone();
+    let timeout = Timeout::new(left, move || {
+        check();
+        if now_ms() < expires_at_ms {
+            schedule(expires_at_ms, check, next);
+        }
+    });
+    *slot.borrow_mut() = Some(timeout);
 }
 
 impl Drop for ExpiryWatch {
     fn drop(&mut self) {
-        self.alive.set(false);
+        drop(self.timer.borrow_mut().take());
         if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
             let _ = doc.remove_event_listener_with_callback(
                 "visibilitychange",

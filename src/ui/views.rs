@@ -9,6 +9,9 @@ use yew::prelude::*;
 pub struct PageProps {
     pub screen: Screen,
     pub on_sign_in: Callback<MouseEvent>,
+    /// Sign in on this page (redirect): offered when a sign-in window was closed or blocked.
+    #[prop_or_default]
+    pub on_sign_in_redirect: Callback<MouseEvent>,
     /// Offer pasting a personal access token (and account id) instead of signing in.
     #[prop_or_default]
     pub personal_token: bool,
@@ -60,7 +63,12 @@ pub fn Page(props: &PageProps) -> Html {
             <section data-screen="error">
                 <h1>{ "Sign-in did not complete" }</h1>
                 <div role="alert">{ callback_error_view(error) }</div>
-                { sign_in("Try again") }
+                <div class="actions">
+                    { sign_in("Try again") }
+                    if matches!(error, CallbackError::PopupClosed | CallbackError::PopupBlocked) {
+                        <button id="sign-in-redirect" onclick={props.on_sign_in_redirect.clone()}>{ "Sign in on this page instead" }</button>
+                    }
+                </div>
             </section>
         },
         Screen::Expired => html! {
