@@ -86,7 +86,15 @@ fn test_pages(config: &Value) -> axum::Router {
         attr("api_base"),
         attr("accounts_url"),
     );
+    let reports = CSP_REPORTS.clone();
     axum::Router::new()
+        .route(
+            "/__csp-report",
+            axum::routing::post(move |body: String| async move {
+                reports.lock().unwrap().push(body);
+                ""
+            }),
+        )
         .route(
             "/__forged.html",
             get(|| async { Html("<!doctype html><script src=\"/__forged.js\"></script>") }),
@@ -114,6 +122,11 @@ fn test_pages(config: &Value) -> axum::Router {
             get(|| async { ([("content-type", "text/javascript")], COUNTING_JS) }),
         )
 }
+
+/// CSP violation reports the browser sent to the harness (all tests in a binary share it;
+/// tests that read it filter by their own page's port).
+pub static CSP_REPORTS: std::sync::LazyLock<Arc<Mutex<Vec<String>>>> =
+    std::sync::LazyLock::new(Arc::default);
 
 /// Wraps timers and `addEventListener` so a test can read what is still live.
 const COUNTING_JS: &str = r#"(() => {
@@ -247,6 +260,15 @@ impl Env {
                     let mut response = next.run(request).await;
                     if without_csp || path.starts_with("/__") {
                         response.headers_mut().remove("content-security-policy");
+                    } else if let Some(csp) =
+                        response.headers().get("content-security-policy").cloned()
+                    {
+                        // Violations are reported to the harness, so tests can count them.
+                        let reported =
+                            format!("{}; report-uri /__csp-report", csp.to_str().unwrap());
+                        response
+                            .headers_mut()
+                            .insert("content-security-policy", reported.parse().unwrap());
                     }
                     response
                 },
@@ -322,6 +344,18 @@ impl Env {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         self.browser.switch_to_window(main.clone()).await.unwrap();
+    }
+
+    /// CSP violation reports about this test's pages.
+    pub fn csp_reports(&self) -> Vec<String> {
+        let origin = self.app_url.trim_end_matches('/');
+        CSP_REPORTS
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|r| r.contains(origin))
+            .cloned()
+            .collect()
     }
 
     /// Opens an app route (relative to the app origin).

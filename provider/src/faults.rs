@@ -38,6 +38,8 @@ pub struct Recorded {
     pub query: String,
     pub authorization: bool,
     pub referer: Option<String>,
+    /// The request's own `Cache-Control` (browsers send `no-cache` for `cache: "no-store"`).
+    pub cache_control: Option<String>,
     pub status: u16,
 }
 
@@ -56,6 +58,11 @@ pub async fn record(State(p): State<Arc<Provider>>, request: Request, next: Next
         .get(header::REFERER)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
+    let cache_control = request
+        .headers()
+        .get(header::CACHE_CONTROL)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
     let response = next.run(request).await;
     let status = response.status().as_u16();
     p.requests.lock().unwrap().push(Recorded {
@@ -64,6 +71,7 @@ pub async fn record(State(p): State<Arc<Provider>>, request: Request, next: Next
         query,
         authorization,
         referer,
+        cache_control,
         status,
     });
     response
