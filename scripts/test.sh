@@ -26,6 +26,9 @@ cargo clippy -p implicit-oauth --target wasm32-unknown-unknown --all-targets -- 
 step "Native tests"
 cargo test --workspace --exclude e2e 2>&1 | tee "$logs/native.log"
 
+step "Fuzzing the parsers of untrusted input (3 x 20 s; longer: cargo run --release -p fuzz -- 600)"
+cargo run --release -q -p fuzz -- "${FUZZ_SECONDS:-20}" 2>&1 | tee "$logs/fuzz.log"
+
 step "wasm tests in headless Chromium"
 cargo test -p implicit-oauth --target wasm32-unknown-unknown --test web 2>&1 | tee "$logs/wasm.log"
 
@@ -47,5 +50,6 @@ if [ -n "$empty" ]; then
   echo "no tests ran for:$empty" >&2
   exit 1
 fi
+printf '  %-8s %s\n' fuzz "$(tail -n 1 "$logs/fuzz.log" | sed 's/^fuzz: //')"
 echo "$total_p passed, $total_f failed"
 [ "$total_f" -eq 0 ]
