@@ -51,6 +51,15 @@ if ! (have chromium && have chromedriver); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver
 fi
 
+if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+  step "Installing Debian's nginx (the end-to-end suite runs once behind it)"
+  if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nginx
+  # The package may start a default server on port 80; the tests start their own on loopback.
+  $SUDO service nginx stop >/dev/null 2>&1 || true
+fi
+
 step "Toolchain ready"
 printf '  %s\n' "$(trunk --version)" "$(wasm-bindgen --version)" "$(wasm-opt --version)" \
   "$(chromedriver --version | cut -d' ' -f1-2)"

@@ -38,11 +38,14 @@ trunk build --release
 step "End-to-end tests in headless Chromium"
 cargo test -p e2e -- --test-threads=2 2>&1 | tee "$logs/e2e.log"
 
+step "End-to-end tests again, behind Debian's nginx with deploy/nginx.conf"
+E2E_SERVER=nginx cargo test -p e2e -- --test-threads=2 2>&1 | tee "$logs/e2e-nginx.log"
+
 step "Summary"
 total_p=0; total_f=0; empty=""
-for kind in native wasm e2e; do
+for kind in native wasm e2e e2e-nginx; do
   read -r p f < <(count "$logs/$kind.log")
-  printf '  %-8s %4d passed, %d failed\n' "$kind" "$p" "$f"
+  printf '  %-10s %4d passed, %d failed\n' "$kind" "$p" "$f"
   total_p=$((total_p + p)); total_f=$((total_f + f))
   [ "$p" -gt 0 ] || empty="$empty $kind"
 done
@@ -50,6 +53,6 @@ if [ -n "$empty" ]; then
   echo "no tests ran for:$empty" >&2
   exit 1
 fi
-printf '  %-8s %s\n' fuzz "$(tail -n 1 "$logs/fuzz.log" | sed 's/^fuzz: //')"
+printf '  %-10s %s\n' fuzz "$(tail -n 1 "$logs/fuzz.log" | sed 's/^fuzz: //')"
 echo "$total_p passed, $total_f failed"
 [ "$total_f" -eq 0 ]

@@ -3,6 +3,8 @@
 //!
 //! `dist/` must be built first (`make dist`; `make test` does it).
 
+pub mod nginx;
+
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use local_provider::data::{demo_accounts, Account};
@@ -63,6 +65,7 @@ pub struct Env {
     pub app_url: String,
     pub browser: Client,
     driver: Child,
+    _nginx: Option<nginx::Nginx>,
 }
 
 /// Pages only the tests serve, beside the built app:
@@ -273,7 +276,25 @@ impl Env {
                     response
                 },
             ));
-        serve(app_listener, site).unwrap();
+        // Behind nginx (E2E_SERVER=nginx), deploy/nginx.conf serves dist/ on the app's port and
+        // passes only the test-only pages (and a held-back config.json) to this harness.
+        let nginx = if std::env::var("E2E_SERVER").as_deref() == Ok("nginx") {
+            let port = app_listener.local_addr().unwrap().port();
+            drop(app_listener);
+            let harness = serve(bind(loopback).await.unwrap(), site).unwrap();
+            Some(nginx::Nginx::start(nginx::Site {
+                port,
+                dist: &dist_dir(),
+                config_json: &config.to_string(),
+                provider_origins: &provider_url,
+                harness,
+                without_csp,
+                config_via_harness: !delay.is_zero(),
+            }))
+        } else {
+            serve(app_listener, site).unwrap();
+            None
+        };
         let (browser, driver) = start_browser().await;
         Env {
             provider,
@@ -283,6 +304,7 @@ impl Env {
             app_url,
             browser,
             driver,
+            _nginx: nginx,
         }
     }
 

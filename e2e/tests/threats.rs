@@ -169,3 +169,61 @@ async fn a_full_sign_in_and_dashboard_load_cause_no_csp_violation() {
     );
     env.close().await;
 }
+
+#[tokio::test]
+async fn every_file_is_served_with_the_recommended_headers_and_cache_rules() {
+    let env = Env::start().await;
+    env.open("/").await;
+    env.screen("signed-out").await;
+    let headers = env
+        .js(r#"
+            const wasm = document.getElementById("implicit-oauth-boot").dataset.wasm;
+            const read = async (path) => {
+                const r = await fetch(path, { cache: "no-store" });
+                const h = (n) => r.headers.get(n);
+                return { path, type: h("content-type"), csp: h("content-security-policy"), referrer: h("referrer-policy"),
+                         nosniff: h("x-content-type-options"), cache: h("cache-control"), server: h("server") };
+            };
+            return Promise.all(["/", "/config.json", wasm, "/callback.html", "/implicit-oauth.js"].map(read));
+        "#)
+        .await;
+    for file in headers.as_array().unwrap() {
+        let path = file["path"].as_str().unwrap();
+        assert!(
+            file["csp"]
+                .as_str()
+                .unwrap_or("")
+                .contains("script-src 'self' 'wasm-unsafe-eval'"),
+            "{file}"
+        );
+        assert_eq!(file["referrer"], json!("no-referrer"), "{path}");
+        assert_eq!(file["nosniff"], json!("nosniff"), "{path}");
+        let cache = file["cache"].as_str().unwrap_or("");
+        if path.ends_with("_bg.wasm") {
+            assert!(
+                file["type"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("application/wasm"),
+                "{file}"
+            );
+            assert!(
+                cache.contains("immutable") || cache.contains("max-age=31536000"),
+                "{path}: {cache}"
+            );
+        } else {
+            assert!(
+                cache.contains("no-cache") || cache.contains("max-age=0"),
+                "{path} must be revalidated: {cache}"
+            );
+        }
+    }
+    if std::env::var("E2E_SERVER").as_deref() == Ok("nginx") {
+        assert_eq!(
+            headers[0]["server"],
+            json!("nginx"),
+            "this run is meant to be behind nginx"
+        );
+    }
+    env.close().await;
+}

@@ -92,6 +92,9 @@ pub fn authorize(
     Ok(ApiRequest { url, headers })
 }
 
+/// Longest server-provided message shown to the person.
+const MAX_MESSAGE_CHARS: usize = 200;
+
 /// Reads an error response leniently: an OAuth JSON error, a JSON `message`, or plain text
 /// (HTML bodies are summarised, never rendered).
 pub fn error_from(status: u16, body: &str) -> ApiError {
@@ -110,9 +113,11 @@ pub fn error_from(status: u16, body: &str) -> ApiError {
             if text.is_empty() || text.starts_with('<') {
                 "no details were given".to_owned()
             } else {
-                text.chars().take(200).collect()
+                text.to_owned()
             }
         });
+    // Whatever the server sends, the person sees a sentence, not a page.
+    let message: String = message.chars().take(MAX_MESSAGE_CHARS).collect();
     match status {
         401 => ApiError::Unauthorized,
         403 => ApiError::Forbidden(message),
@@ -173,6 +178,15 @@ mod tests {
     fn request_debug_hides_the_token() {
         let r = request(&sample(), &session(), "users/me", None).unwrap();
         assert_eq!(format!("{r:?}"), "ApiRequest(/v2/users/me)");
+    }
+
+    #[test]
+    fn a_huge_server_message_is_cut_to_a_sentence() {
+        let body = serde_json::json!({ "message": "x".repeat(10_000) }).to_string();
+        match error_from(500, &body) {
+            ApiError::Http { message, .. } => assert_eq!(message.len(), MAX_MESSAGE_CHARS),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
