@@ -52,6 +52,8 @@ pub enum Action {
     },
     TokenExpired,
     SignOut,
+    /// The page was shown again from the back-forward cache (the person came back).
+    PageShown,
 }
 
 impl Screen {
@@ -85,6 +87,8 @@ impl Screen {
             (_, A::SignOut) => Screen::SignedOut {
                 notice: Some(Notice::SignedOut),
             },
+            // Back from a provider page that failed to load: not on the way out any more.
+            (Screen::Redirecting, A::PageShown) => Screen::SignedOut { notice: None },
             // Late results for a session that is already gone change nothing.
             (screen, _) => screen.clone(),
         }
@@ -164,6 +168,16 @@ mod tests {
         let out = signed_in().next(Action::SignOut);
         assert_eq!(out.next(Action::Unauthorized { now_ms: 10_000 }), out);
         assert_eq!(out.session(), None);
+    }
+
+    #[test]
+    fn coming_back_to_a_page_left_for_the_provider_offers_sign_in_again() {
+        let leaving = Screen::SignedOut { notice: None }.next(Action::SignInStarted);
+        assert_eq!(
+            leaving.next(Action::PageShown),
+            Screen::SignedOut { notice: None }
+        );
+        assert_eq!(signed_in().next(Action::PageShown), signed_in());
     }
 
     #[test]

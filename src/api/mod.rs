@@ -36,6 +36,8 @@ pub enum ApiError {
     Http { status: u16, message: String },
     #[error("The provider could not be reached. Check your connection and try again.")]
     Network,
+    #[error("The provider took longer than {0} s to answer. Try again.")]
+    Timeout(u32),
     #[error("The provider's answer could not be read.")]
     Malformed,
     #[error("Refused to send the token to {0}: it is not the configured API origin.")]

@@ -134,7 +134,9 @@ impl ApiClient {
                 sleep(Duration::from_millis(delay)).await;
             }
             self.limiter.borrow_mut().record(now_ms());
-            let response = http::get(request.url.as_str(), &request.headers).await?;
+            let timeout = Some(self.config.request_timeout_seconds);
+            let response =
+                http::get_within(request.url.as_str(), &request.headers, timeout).await?;
             match response.status {
                 200..=299 => {
                     return serde_json::from_str(&response.body).map_err(|_| ApiError::Malformed)

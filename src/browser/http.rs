@@ -18,12 +18,38 @@ pub struct HttpResponse {
 
 /// GETs `url` (absolute, or relative to the page) with the given headers.
 pub async fn get(url: &str, headers: &[(&'static str, String)]) -> Result<HttpResponse, ApiError> {
+    get_within(url, headers, None).await
+}
+
+/// Like [`get`], abandoned (and reported as [`ApiError::Timeout`]) after `timeout_s` seconds.
+pub async fn get_within(
+    url: &str,
+    headers: &[(&'static str, String)],
+    timeout_s: Option<u32>,
+) -> Result<HttpResponse, ApiError> {
+    let abort = web_sys::AbortController::new().map_err(|_| ApiError::Malformed)?;
+    let timed_out = std::rc::Rc::new(std::cell::Cell::new(false));
+    let _timer = timeout_s.map(|s| {
+        let (abort, timed_out) = (abort.clone(), timed_out.clone());
+        gloo_timers::callback::Timeout::new(s.saturating_mul(1000), move || {
+            timed_out.set(true);
+            abort.abort();
+        })
+    });
+    let failed = |_| {
+        if timed_out.get() {
+            ApiError::Timeout(timeout_s.unwrap_or(0))
+        } else {
+            ApiError::Network
+        }
+    };
     let init = RequestInit::new();
     init.set_method("GET");
     init.set_mode(RequestMode::Cors);
     init.set_cache(RequestCache::NoStore);
     init.set_credentials(RequestCredentials::Omit);
     init.set_referrer_policy(ReferrerPolicy::NoReferrer);
+    init.set_signal(Some(&abort.signal()));
     let request = Request::new_with_str_and_init(url, &init).map_err(|_| ApiError::Malformed)?;
     for (name, value) in headers {
         request
@@ -34,14 +60,14 @@ pub async fn get(url: &str, headers: &[(&'static str, String)]) -> Result<HttpRe
     let window = window().map_err(|_| ApiError::Network)?;
     let response: Response = JsFuture::from(window.fetch_with_request(&request))
         .await
-        .map_err(|_| ApiError::Network)?
+        .map_err(failed)?
         .dyn_into()
         .map_err(|_| ApiError::Malformed)?;
     let retry_after = response.headers().get("Retry-After").ok().flatten();
     let text = response.text().map_err(|_| ApiError::Malformed)?;
     let body = JsFuture::from(text)
         .await
-        .map_err(|_| ApiError::Network)?
+        .map_err(failed)?
         .as_string()
         .unwrap_or_default();
     Ok(HttpResponse {

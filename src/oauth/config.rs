@@ -51,6 +51,12 @@ struct RawConfig {
     rate_limit: Option<RateLimitConfig>,
     #[serde(default)]
     personal_access_token: bool,
+    #[serde(default = "default_timeout")]
+    request_timeout_seconds: u32,
+}
+
+fn default_timeout() -> u32 {
+    30
 }
 
 /// Requests the client allows itself per rolling window (Harvest: 100 per 15 s).
@@ -96,6 +102,8 @@ pub struct Config {
     pub rate_limit: RateLimitConfig,
     /// Offer "paste a personal access token" on the signed-out screen (Harvest's other way in).
     pub personal_access_token: bool,
+    /// An API request still unanswered after this long is abandoned with a clear message.
+    pub request_timeout_seconds: u32,
 }
 
 /// What is wrong with `config.json`, and where.
@@ -188,6 +196,9 @@ impl Config {
                 "use {\"requests\": N, \"per_seconds\": S} with N ≥ 1 and 1 ≤ S ≤ 3600",
             ));
         }
+        if !(1..=600).contains(&raw.request_timeout_seconds) {
+            return Err(field("request_timeout_seconds", "use 1 to 600 seconds"));
+        }
         Ok(Config {
             provider,
             client_id: raw.client_id,
@@ -200,6 +211,7 @@ impl Config {
             token_storage: raw.token_storage,
             rate_limit,
             personal_access_token: raw.personal_access_token,
+            request_timeout_seconds: raw.request_timeout_seconds,
         })
     }
 
@@ -397,6 +409,15 @@ pub(crate) mod tests {
                 serde_json::json!({"requests": 0, "per_seconds": 2})
             )),
             "rate_limit"
+        );
+    }
+
+    #[test]
+    fn request_timeout_defaults_to_30_s_and_must_be_sane() {
+        assert_eq!(sample().request_timeout_seconds, 30);
+        assert_eq!(
+            bad_field(with("request_timeout_seconds", 0.into())),
+            "request_timeout_seconds"
         );
     }
 

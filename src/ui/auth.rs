@@ -315,6 +315,27 @@ pub fn AuthProvider(props: &AuthProviderProps) -> Html {
         );
     }
     {
+        // A page restored from the back-forward cache may still say "taking you to your
+        // provider" after that page failed; tell the state machine it is shown again.
+        let state = state.clone();
+        use_effect_with((), move |_| {
+            let on_show = Closure::<dyn Fn()>::new(move || state.dispatch(Action::PageShown));
+            let window = web_sys::window();
+            if let Some(w) = &window {
+                let _ = w
+                    .add_event_listener_with_callback("pageshow", on_show.as_ref().unchecked_ref());
+            }
+            move || {
+                if let Some(w) = &window {
+                    let _ = w.remove_event_listener_with_callback(
+                        "pageshow",
+                        on_show.as_ref().unchecked_ref(),
+                    );
+                }
+            }
+        });
+    }
+    {
         // Unmounting (or `destroy()` from a host) closes any sign-in window watch.
         let popup_watch = popup_watch.clone();
         use_effect_with((), move |_| move || drop(popup_watch.borrow_mut().take()));
