@@ -452,6 +452,17 @@ impl Env {
         self.wait_for("#entries-status").await;
     }
 
+    /// On the provider's consent page: the `state` the app sent, from the page's URL.
+    pub async fn consent_state(&self) -> String {
+        self.wait_for("#allow").await;
+        let url = self.browser.current_url().await.unwrap();
+        url.query_pairs()
+            .find(|(k, _)| k == "state")
+            .expect("the authorize URL carries state")
+            .1
+            .into_owned()
+    }
+
     /// Everything in `localStorage` and `sessionStorage`, as one string.
     pub async fn all_storage(&self) -> String {
         self.js(

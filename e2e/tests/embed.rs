@@ -124,14 +124,7 @@ async fn a_result_posted_by_another_window_or_origin_is_ignored() {
     let main = env.browser.window().await.unwrap();
     env.click("#login-a #sign-in").await;
     env.switch_to_other_window(&main).await;
-    env.wait_for("#allow").await;
-    let authorize = env.browser.current_url().await.unwrap();
-    let state = authorize
-        .query_pairs()
-        .find(|(k, _)| k == "state")
-        .unwrap()
-        .1
-        .into_owned();
+    let state = env.consent_state().await;
     env.browser.switch_to_window(main.clone()).await.unwrap();
     let forged = format!("state={state}&access_token=FORGED&token_type=bearer");
     // Same origin, but not the window the component opened.

@@ -273,14 +273,7 @@ async fn an_invalid_config_shows_a_page_that_names_the_field() {
 async fn console_over_a_session(env: &Env) -> (Vec<(String, String)>, String, String) {
     env.open("/").await;
     env.click("#sign-in").await;
-    env.wait_for("#allow").await;
-    let authorize = env.browser.current_url().await.unwrap();
-    let state = authorize
-        .query_pairs()
-        .find(|(k, _)| k == "state")
-        .unwrap()
-        .1
-        .into_owned();
+    let state = env.consent_state().await;
     env.click("#allow").await;
     env.screen("signed-in").await;
     env.dashboard_settled().await;

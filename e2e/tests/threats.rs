@@ -9,13 +9,7 @@ use std::time::Duration;
 async fn pending_state(env: &Env) -> String {
     env.open("/").await;
     env.click("#sign-in").await;
-    env.wait_for("#allow").await;
-    let url = env.browser.current_url().await.unwrap();
-    url.query_pairs()
-        .find(|(k, _)| k == "state")
-        .unwrap()
-        .1
-        .into_owned()
+    env.consent_state().await
 }
 
 fn enc(text: &str) -> String {
@@ -89,14 +83,7 @@ async fn nothing_in_the_callback_url_chooses_where_the_app_goes() {
     let env = Env::start().await;
     env.open("/dashboard-route?tab=1").await;
     env.click("#sign-in").await;
-    env.wait_for("#allow").await;
-    let authorize = env.browser.current_url().await.unwrap();
-    let state = authorize
-        .query_pairs()
-        .find(|(k, _)| k == "state")
-        .unwrap()
-        .1
-        .into_owned();
+    let state = env.consent_state().await;
     // A callback the app accepts (right state), carrying destinations an attacker would like.
     let token = env
         .provider
