@@ -38,11 +38,6 @@ pub fn candidates(scope: &Scope, listed: Option<Vec<Account>>) -> Vec<Account> {
     }
 }
 
-/// Whether the accounts endpoint must be asked for names or for the list itself.
-pub fn needs_account_list(scope: &Scope, have_accounts_url: bool) -> bool {
-    have_accounts_url || scope.accounts().ask
-}
-
 #[derive(Clone, Debug, PartialEq)]
 pub enum Phase {
     Idle,

@@ -52,7 +52,8 @@ pub struct PopupWatch {
     alive: Rc<Cell<bool>>,
     on_message: Closure<dyn Fn(MessageEvent)>,
     channel: Option<BroadcastChannel>,
-    on_broadcast: Closure<dyn Fn(MessageEvent)>,
+    /// Kept alive for as long as the channel may call it.
+    _on_broadcast: Closure<dyn Fn(MessageEvent)>,
     poll: Option<Interval>,
     grace: Rc<RefCell<Option<Timeout>>>,
 }
@@ -137,7 +138,7 @@ impl PopupWatch {
             alive,
             on_message,
             channel,
-            on_broadcast,
+            _on_broadcast: on_broadcast,
             poll: Some(poll),
             grace,
         }
@@ -159,6 +160,5 @@ impl Drop for PopupWatch {
             c.set_onmessage(None);
             c.close();
         }
-        let _ = &self.on_broadcast;
     }
 }
