@@ -13,29 +13,39 @@ pub enum Load<T> {
     Failed(ApiError),
 }
 
-/// The Harvest accounts the person may choose from: those the accounts endpoint lists (when it
-/// was asked), narrowed to the ids the scope names unless the scope says "all".
-pub fn candidates(scope: &Scope, listed: Option<Vec<Account>>) -> Vec<Account> {
+/// The accounts of `product` (`harvest`, `forecast`) the person may choose from: those the
+/// accounts endpoint lists (when it was asked), narrowed to the ids the scope names unless the
+/// scope says "all".
+pub fn candidates(scope: &Scope, listed: Option<Vec<Account>>, product: &str) -> Vec<Account> {
     let named = scope.accounts();
-    let harvest = |a: &Account| a.product == "harvest";
+    let ids = match product {
+        "forecast" => named.forecast,
+        _ => named.harvest,
+    };
+    let ours = |a: &Account| a.product == product;
     match listed {
-        Some(list) if named.ask || named.harvest.is_empty() => {
-            list.into_iter().filter(harvest).collect()
-        }
+        Some(list) if named.ask || ids.is_empty() => list.into_iter().filter(ours).collect(),
         Some(list) => list
             .into_iter()
-            .filter(|a| harvest(a) && named.harvest.contains(&a.id))
+            .filter(|a| ours(a) && ids.contains(&a.id))
             .collect(),
-        None => named
-            .harvest
+        None => ids
             .iter()
             .map(|id| Account {
                 id: *id,
-                name: format!("Harvest account {id}"),
-                product: "harvest".into(),
+                name: format!("{} account {id}", title_case(product)),
+                product: product.into(),
             })
             .collect(),
     }
+}
+
+fn title_case(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -209,18 +219,20 @@ mod tests {
             acct(3, "forecast"),
         ]);
         assert_eq!(
-            candidates(&Scope::parse("harvest:2 forecast:3"), listed.clone()),
+            candidates(&Scope::parse("harvest:2 forecast:3"), listed.clone(), "harvest"),
             vec![acct(2, "harvest")]
         );
-        assert_eq!(candidates(&Scope::parse("all"), listed.clone()).len(), 2);
-        assert_eq!(candidates(&Scope::parse("harvest:all"), listed).len(), 2);
+        assert_eq!(candidates(&Scope::parse("all"), listed.clone(), "harvest").len(), 2);
+        assert_eq!(candidates(&Scope::parse("harvest:all"), listed.clone(), "harvest").len(), 2);
     }
 
     #[test]
     fn without_an_accounts_endpoint_the_scope_names_the_accounts() {
-        let c = candidates(&Scope::parse("harvest:5000000001"), None);
+        let c = candidates(&Scope::parse("harvest:5000000001"), None, "harvest");
         assert_eq!(c[0].id, 5_000_000_001);
-        assert!(candidates(&Scope::parse("forecast:1"), None).is_empty());
+        assert!(candidates(&Scope::parse("forecast:1"), None, "harvest").is_empty());
+        let f = candidates(&Scope::parse("harvest:1 forecast:7"), None, "forecast");
+        assert_eq!((f[0].id, f[0].name.as_str()), (7, "Forecast account 7"));
     }
 
     #[test]

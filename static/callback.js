@@ -6,6 +6,9 @@ const message = {
   type: "implicit-oauth:callback",
   query: location.search.slice(1),
   fragment: location.hash.slice(1),
+  // Where the provider delivered the response: the app accepts it only on the callback path
+  // of the provider it asked.
+  path: location.pathname,
 };
 history.replaceState(null, "", location.pathname);
 
@@ -32,6 +35,7 @@ if (opener) {
   let back = sessionStorage.getItem("implicit-oauth:return-to") || "/";
   if (!back.startsWith("/") || back.startsWith("//") || back.startsWith("/\\")) back = "/";
   sessionStorage.removeItem("implicit-oauth:return-to");
+  sessionStorage.setItem("implicit-oauth:arrived-at", location.pathname);
   const path = back.split("#")[0];
   const params = [message.query, message.fragment].filter(Boolean).join("&");
   location.replace(path + "#" + params);

@@ -10,8 +10,9 @@
 import init, { mount } from "./implicit-oauth.js";
 
 const ready = init();
-const STRING_FIELDS = ["provider", "client-id", "authorize-url", "redirect-uri", "api-base", "accounts-url",
-  "token-transport", "token-storage", "sign-in"];
+const STRING_FIELDS = ["preset", "provider", "title", "subdomain", "grant", "client-id", "authorize-url",
+  "redirect-uri", "api-base", "accounts-url", "token-transport", "auth-scheme", "token-param", "account-param",
+  "account-header", "granted-scopes-header", "profile-path", "view", "token-storage", "sign-in"];
 const FLAGS = ["personal-access-token", "popup-fallback"];
 
 class ImplicitOAuthLogin extends HTMLElement {

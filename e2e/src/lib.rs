@@ -8,6 +8,7 @@ pub mod nginx;
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use local_provider::data::{demo_accounts, Account};
+use local_provider::profiles::Profile;
 use local_provider::settings::{CallbackPlacement, Settings};
 use local_provider::{bind, router, serve, serve_stoppable, site, Provider};
 use serde_json::{json, Value};
@@ -23,6 +24,10 @@ pub const PATIENCE: Duration = Duration::from_secs(15);
 /// What a test changes from the demo setup.
 #[derive(Clone)]
 pub struct Options {
+    /// Which service the local provider impersonates; the app gets that preset's config.
+    pub profile: Profile,
+    /// Where the callback puts its parameters (ignored for profiles other than Harvest, which
+    /// bring their own).
     pub placement: CallbackPlacement,
     pub token_lifetime: Duration,
     /// Fields merged into the app's `config.json`.
@@ -42,6 +47,7 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Options {
+            profile: Profile::Harvest,
             placement: CallbackPlacement::Query,
             token_lifetime: Duration::from_secs(1_209_599),
             config: json!({}),
@@ -80,9 +86,9 @@ fn test_pages(config: &Value) -> axum::Router {
     let element = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>element</title>\
          <script type=\"module\" src=\"/implicit-oauth-element.js\"></script></head><body>\
-         <implicit-oauth-login provider=\"{}\" client-id=\"{}\" authorize-url=\"{}\" redirect-uri=\"{}callback.html\" \
+         <implicit-oauth-login preset=\"{}\" client-id=\"{}\" authorize-url=\"{}\" redirect-uri=\"{}callback.html\" \
          api-base=\"{}\" accounts-url=\"{}\"></implicit-oauth-login></body></html>",
-        attr("provider"),
+        attr("preset"),
         attr("client_id"),
         attr("authorize_url"),
         attr("redirect_uri"),
@@ -155,6 +161,34 @@ const COUNTING_JS: &str = r#"(() => {
     message: listeners.get("window:message") || 0, visibility: listeners.get("document:visibilitychange") || 0 });
 })();"#;
 
+/// The app's `config.json` for a preset, pointed at the local provider impersonating it. Each
+/// provider but Harvest (whose demo keeps the app's root) has its own callback path.
+pub fn preset_config(profile: Profile, provider_url: &str, app_url: &str) -> Value {
+    let id = profile.id();
+    let mut config = json!({
+        "preset": id,
+        "api_base": format!("{provider_url}{}", profile.api_base_path()),
+    });
+    if let Some(path) = profile.authorize_path() {
+        config["client_id"] = "local-demo".into();
+        config["authorize_url"] = format!("{provider_url}{path}").into();
+        config["redirect_uri"] = format!("{app_url}callback/{id}").into();
+    }
+    match profile {
+        Profile::Harvest => {
+            config["redirect_uri"] = app_url.into();
+            config["accounts_url"] = format!("{provider_url}/api/v2/accounts").into();
+        }
+        Profile::Forecast => {
+            config["accounts_url"] = format!("{provider_url}/api/v2/accounts").into();
+        }
+        Profile::AppNet => config["scopes"] = json!(["basic", "stream"]),
+        Profile::Generic => config["scopes"] = json!(["read", "write"]),
+        Profile::Aha | Profile::AppHarbor => {}
+    }
+    config
+}
+
 fn dist_dir() -> PathBuf {
     let dir = std::env::var_os("DIST_DIR")
         .map(PathBuf::from)
@@ -225,7 +259,11 @@ impl Env {
             redirect_prefix: app_url.clone(),
             allowed_origin: app_url.trim_end_matches('/').to_owned(),
             token_lifetime: options.token_lifetime,
-            callback_placement: options.placement,
+            callback_placement: match options.profile {
+                Profile::Harvest => options.placement,
+                other => other.placement(),
+            },
+            profile: options.profile,
             ..Settings::demo()
         };
         (options.tweak)(&mut settings);
@@ -234,14 +272,7 @@ impl Env {
         let provider_addr = provider_listener.local_addr().unwrap();
         let provider_stop = serve_stoppable(provider_listener, router(provider.clone()));
         let provider_url = format!("http://{provider_addr}");
-        let mut config = json!({
-            "provider": "harvest",
-            "client_id": "local-demo",
-            "authorize_url": format!("{provider_url}/oauth2/authorize"),
-            "redirect_uri": app_url,
-            "api_base": format!("{provider_url}/v2"),
-            "accounts_url": format!("{provider_url}/api/v2/accounts"),
-        });
+        let mut config = preset_config(options.profile, &provider_url, &app_url);
         if let Value::Object(extra) = options.config {
             for (k, v) in extra {
                 if v.is_null() {

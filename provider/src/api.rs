@@ -17,9 +17,9 @@ use std::sync::Arc;
 pub const ACCOUNT_HEADER: &str = "harvest-account-id";
 
 /// Credentials found on a request.
-struct Credentials {
-    token: String,
-    account_id: Option<String>,
+pub(crate) struct Credentials {
+    pub token: String,
+    pub account_id: Option<String>,
 }
 
 fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
@@ -39,7 +39,7 @@ fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
 }
 
 /// Why a request's credentials were refused, before any token lookup.
-enum Refusal {
+pub(crate) enum Refusal {
     BothTransports,
     NoToken,
     /// Unknown, expired or revoked token, or (Harvest's quirk) no account id.
@@ -70,7 +70,10 @@ impl IntoResponse for Refusal {
     }
 }
 
-fn credentials(headers: &HeaderMap, raw_query: Option<&str>) -> Result<Credentials, Refusal> {
+pub(crate) fn credentials(
+    headers: &HeaderMap,
+    raw_query: Option<&str>,
+) -> Result<Credentials, Refusal> {
     let query: Vec<(String, String)> = form_urlencoded::parse(raw_query.unwrap_or("").as_bytes())
         .into_owned()
         .collect();
@@ -104,7 +107,7 @@ fn credentials(headers: &HeaderMap, raw_query: Option<&str>) -> Result<Credentia
     }
 }
 
-fn invalid_token() -> Response {
+pub(crate) fn invalid_token() -> Response {
     oauth_error(
         StatusCode::UNAUTHORIZED,
         "invalid_token",
@@ -360,19 +363,23 @@ pub async fn cors(
             );
             h.insert(
                 header::ACCESS_CONTROL_ALLOW_HEADERS,
-                HeaderValue::from_static("authorization, harvest-account-id"),
+                HeaderValue::from_static("authorization, harvest-account-id, forecast-account-id"),
             );
             h.insert(
                 header::ACCESS_CONTROL_MAX_AGE,
                 HeaderValue::from_static("600"),
             );
         }
-        if p.settings.expose_retry_after {
-            h.insert(
-                header::ACCESS_CONTROL_EXPOSE_HEADERS,
-                HeaderValue::from_static("Retry-After"),
-            );
-        }
+        // App.net exposes the granted scopes; `Retry-After` only when the setting says so.
+        let exposed = if p.settings.expose_retry_after {
+            "X-OAuth-Scopes, Retry-After"
+        } else {
+            "X-OAuth-Scopes"
+        };
+        h.insert(
+            header::ACCESS_CONTROL_EXPOSE_HEADERS,
+            HeaderValue::from_static(exposed),
+        );
     }
     response
 }

@@ -5,7 +5,12 @@
 //! would make the provider an open redirector.
 
 use crate::html::{escape, page};
+use crate::profiles::Profile;
 use crate::settings::CallbackPlacement;
+use std::time::Duration;
+
+/// The lifetime of tokens that "never expire" (App.net, AppHarbor): a century.
+const NEVER: Duration = Duration::from_secs(100 * 365 * 86_400);
 use crate::tokens::ConsentRequest;
 use crate::Provider;
 use axum::extract::{RawQuery, State};
@@ -69,29 +74,56 @@ pub async fn show(State(p): State<Arc<Provider>>, RawQuery(raw): RawQuery) -> Re
         );
     }
     let client = get("client_id").unwrap_or_default().to_owned();
+    let requested: Vec<String> = get("scope")
+        .unwrap_or_default()
+        .split(' ')
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect();
     let ticket = p.store.open_consent(ConsentRequest {
         redirect_uri: redirect_uri.to_owned(),
         state,
+        scopes: requested.clone(),
     });
-    let accounts: String = p
-        .accounts
-        .iter()
-        .map(|a| {
-            format!(
-                "<li><label><input type=\"checkbox\" name=\"account\" value=\"{id}\" checked> {name} \
-                 <span class=\"product\">({product})</span></label></li>",
-                id = a.id,
-                name = escape(&a.name),
-                product = escape(&a.product),
-            )
-        })
-        .collect();
+    let profile = p.settings.profile;
+    let choices: String = if profile.scopes_are_accounts() {
+        p.accounts
+            .iter()
+            .map(|a| {
+                format!(
+                    "<li><label><input type=\"checkbox\" name=\"account\" value=\"{id}\" checked> {name} \
+                     <span class=\"product\">({product})</span></label></li>",
+                    id = a.id,
+                    name = escape(&a.name),
+                    product = escape(&a.product),
+                )
+            })
+            .collect()
+    } else {
+        // Scopes are permissions: each can be withheld, so the grant may be narrower than the
+        // request (RFC 6749 §3.3).
+        requested
+            .iter()
+            .map(|s| {
+                format!(
+                    "<li><label><input type=\"checkbox\" name=\"scope\" value=\"{s}\" checked> {s}</label></li>",
+                    s = escape(s)
+                )
+            })
+            .collect()
+    };
+    let legend = if profile.scopes_are_accounts() {
+        "Accounts to share"
+    } else {
+        "Permissions to grant"
+    };
+    let action = profile.authorize_path().unwrap_or_default();
     let body = format!(
         "<h1>Authorize application</h1>\
          <p><strong>{client}</strong> wants to access your data as <strong>{name}</strong> ({email}).</p>\
-         <form method=\"post\" action=\"/oauth2/authorize\">\
+         <form method=\"post\" action=\"{action}\">\
          <input type=\"hidden\" name=\"ticket\" value=\"{ticket}\">\
-         <fieldset><legend>Accounts to share</legend><ul>{accounts}</ul></fieldset>\
+         <fieldset><legend>{legend}</legend><ul>{choices}</ul></fieldset>\
          <button type=\"submit\" name=\"decision\" value=\"allow\" id=\"allow\">Allow</button> \
          <button type=\"submit\" name=\"decision\" value=\"deny\" id=\"deny\">Deny</button>\
          </form>",
@@ -125,6 +157,35 @@ pub async fn decide(
         ];
         return redirect(&p, &request.redirect_uri, &params, state);
     }
+    let profile = p.settings.profile;
+    let lifetime = if profile.tokens_expire() {
+        p.settings.token_lifetime
+    } else {
+        NEVER
+    };
+    let expires_in = p.settings.token_lifetime.as_secs().to_string();
+    let mut params: Vec<(&str, &str)> = Vec::new();
+    if !profile.scopes_are_accounts() {
+        // Only scopes that were asked for can be granted, however the form was edited.
+        let granted: Vec<String> = request
+            .scopes
+            .iter()
+            .filter(|s| form.iter().any(|(k, v)| k == "scope" && v == *s))
+            .cloned()
+            .collect();
+        let scope = granted.join(" ");
+        let all = p.accounts.iter().map(|a| a.id).collect();
+        let token = p.store.issue_with_scopes(all, granted, lifetime);
+        params.extend([("access_token", token.as_str()), ("token_type", "bearer")]);
+        if profile.tokens_expire() {
+            params.push(("expires_in", expires_in.as_str()));
+        }
+        // App.net reports the granted scopes in a response header, not in the callback.
+        if profile != Profile::AppNet && !scope.is_empty() {
+            params.push(("scope", scope.as_str()));
+        }
+        return redirect(&p, &request.redirect_uri, &params, state);
+    }
     let chosen: Vec<u64> = form
         .iter()
         .filter(|(k, _)| k == "account")
@@ -144,19 +205,20 @@ pub async fn decide(
         .filter(|a| chosen.contains(&a.id))
         .map(|a| a.scope())
         .collect();
-    let token = p.store.issue(chosen, p.settings.token_lifetime);
-    let expires_in = p.settings.token_lifetime.as_secs().to_string();
     let scope = if p.settings.scope_all {
         "all".to_owned()
     } else {
         scope.join(" ")
     };
-    let params = [
+    let token = p
+        .store
+        .issue_with_scopes(chosen, scope.split(' ').map(str::to_owned).collect(), lifetime);
+    params.extend([
         ("access_token", token.as_str()),
         ("token_type", "bearer"),
         ("expires_in", expires_in.as_str()),
         ("scope", scope.as_str()),
-    ];
+    ]);
     redirect(&p, &request.redirect_uri, &params, state)
 }
 
@@ -175,15 +237,27 @@ fn redirect(
         encoded.append_pair("state", state);
     }
     let encoded = encoded.finish();
+    let append_query = |url: &mut Url, extra: &str| {
+        let query = match url.query() {
+            Some(q) if !q.is_empty() => format!("{q}&{extra}"),
+            _ => extra.to_owned(),
+        };
+        url.set_query(Some(&query));
+    };
     match p.settings.callback_placement {
-        CallbackPlacement::Query => {
-            let query = match url.query() {
-                Some(q) if !q.is_empty() => format!("{q}&{encoded}"),
-                _ => encoded,
-            };
-            url.set_query(Some(&query));
-        }
+        CallbackPlacement::Query => append_query(&mut url, &encoded),
         CallbackPlacement::Fragment => url.set_fragment(Some(&encoded)),
+        CallbackPlacement::Split => {
+            let mut rest = form_urlencoded::Serializer::new(String::new());
+            rest.extend_pairs(params.iter().copied());
+            if let Some(state) = state {
+                let state: String = form_urlencoded::Serializer::new(String::new())
+                    .append_pair("state", state)
+                    .finish();
+                append_query(&mut url, &state);
+            }
+            url.set_fragment(Some(&rest.finish()));
+        }
     }
     p.store.record_redirect(url.as_str());
     (

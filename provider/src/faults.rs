@@ -37,6 +37,10 @@ pub struct Recorded {
     pub path: String,
     pub query: String,
     pub authorization: bool,
+    /// The `Authorization` header's scheme word only (never the token).
+    pub auth_scheme: Option<String>,
+    /// The account header sent (`Harvest-Account-Id` or `Forecast-Account-ID`), as `name=value`.
+    pub account_header: Option<String>,
     pub referer: Option<String>,
     /// The request's own `Cache-Control` (browsers send `no-cache` for `cache: "no-store"`).
     pub cache_control: Option<String>,
@@ -53,6 +57,18 @@ pub async fn record(State(p): State<Arc<Provider>>, request: Request, next: Next
     let path = request.uri().path().to_owned();
     let query = request.uri().query().unwrap_or("").to_owned();
     let authorization = request.headers().contains_key(header::AUTHORIZATION);
+    let auth_scheme = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(' ').next())
+        .map(str::to_owned);
+    let account_header = ["harvest-account-id", "forecast-account-id"]
+        .iter()
+        .find_map(|name| {
+            let value = request.headers().get(*name)?.to_str().ok()?;
+            Some(format!("{name}={value}"))
+        });
     let referer = request
         .headers()
         .get(header::REFERER)
@@ -70,6 +86,8 @@ pub async fn record(State(p): State<Arc<Provider>>, request: Request, next: Next
         path,
         query,
         authorization,
+        auth_scheme,
+        account_header,
         referer,
         cache_control,
         status,

@@ -8,6 +8,7 @@ pub mod data;
 pub mod faults;
 pub mod harvest_data;
 pub mod html;
+pub mod profiles;
 pub mod settings;
 pub mod site;
 pub mod tokens;
@@ -83,6 +84,11 @@ pub fn router(provider: Arc<Provider>) -> Router {
         .route("/v2/company", get(api::company))
         .route("/v2/users/me/project_assignments", get(api::assignments))
         .route("/v2/time_entries", get(api::time_entries))
+        .route("/whoami", get(profiles::forecast_whoami))
+        .route("/api/v1/me", get(profiles::aha_me))
+        .route("/stream/0/users/me", get(profiles::appnet_me))
+        .route("/user", get(profiles::appharbor_user))
+        .route("/api/me", get(profiles::generic_me))
         .layer(axum::middleware::from_fn_with_state(
             provider.clone(),
             faults::apply,
@@ -99,11 +105,11 @@ pub fn router(provider: Arc<Provider>) -> Router {
         "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' {}; frame-ancestors 'none'; base-uri 'none'",
         provider.settings.allowed_origin
     );
-    let pages = Router::new()
-        .route(
-            "/oauth2/authorize",
-            get(authorize::show).post(authorize::decide),
-        )
+    let mut pages = Router::new();
+    if let Some(path) = provider.settings.profile.authorize_path() {
+        pages = pages.route(path, get(authorize::show).post(authorize::decide));
+    }
+    let pages = pages
         .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_str(&pages_csp).expect("origin is ASCII"),

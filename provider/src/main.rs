@@ -1,17 +1,19 @@
-//! `local-provider [--port 9090] [--app-dir dist --app-port 8080] [--callback query|fragment]
-//!  [--token-lifetime SECONDS]`
+//! `local-provider [--profile harvest|forecast|aha|appnet|appharbor|generic] [--port 9090]
+//!  [--app-dir dist --app-port 8080] [--callback query|fragment|split] [--token-lifetime SECONDS]`
 //!
 //! Starts the provider on 127.0.0.1, and, with `--app-dir`, serves the built app on a second
 //! loopback port (another origin, so API calls really cross origins with CORS).
 
+use local_provider::profiles::{self, Profile};
 use local_provider::settings::{CallbackPlacement, Pagination, RateLimit, Settings};
 use local_provider::{router, site, spawn, Provider};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
-const USAGE: &str = "usage: local-provider [--port N] [--app-dir DIR] [--app-port N] \
-                     [--callback query|fragment] [--token-lifetime SECONDS] [--pagination pages|cursor] \
+const USAGE: &str = "usage: local-provider [--profile harvest|forecast|aha|appnet|appharbor|generic] \
+                     [--port N] [--app-dir DIR] [--app-port N] \
+                     [--callback query|fragment|split] [--token-lifetime SECONDS] [--pagination pages|cursor] \
                      [--per-page N] [--rate-limit REQUESTS/SECONDS] [--scope-all]";
 
 struct Args {
@@ -43,11 +45,20 @@ fn parse_args() -> Result<Args, String> {
                     .map_err(|_| "--token-lifetime takes seconds")?;
                 args.settings.token_lifetime = Duration::from_secs(secs);
             }
+            "--profile" => {
+                let profile = Profile::parse(&value()?).ok_or_else(|| {
+                    let ids: Vec<_> = profiles::ALL.iter().map(|p| p.id()).collect();
+                    format!("--profile is one of {}", ids.join(", "))
+                })?;
+                args.settings.profile = profile;
+                args.settings.callback_placement = profile.placement();
+            }
             "--callback" => {
                 args.settings.callback_placement = match value()?.as_str() {
                     "query" => CallbackPlacement::Query,
                     "fragment" => CallbackPlacement::Fragment,
-                    _ => return Err("--callback is query or fragment".into()),
+                    "split" => CallbackPlacement::Split,
+                    _ => return Err("--callback is query, fragment or split".into()),
                 }
             }
             "--pagination" => {
@@ -111,7 +122,12 @@ async fn main() {
             eprintln!("cannot listen on {}: {e}", loopback(args.port));
             std::process::exit(1);
         });
-    println!("Local provider (Harvest ID + API stand-in): http://{addr}");
+    let profile = provider.settings.profile;
+    println!(
+        "Local provider, impersonating {}: http://{addr} (API base http://{addr}{})",
+        profile.id(),
+        profile.api_base_path()
+    );
     let harvest: Vec<u64> = provider
         .accounts
         .iter()

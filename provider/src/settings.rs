@@ -1,6 +1,7 @@
 //! What the local provider is told at start: the one registered client and how to behave.
 
 use crate::data::Account;
+use crate::profiles::Profile;
 use std::time::Duration;
 
 /// Where the authorization response puts its parameters. Real providers differ: the RFC says
@@ -9,6 +10,8 @@ use std::time::Duration;
 pub enum CallbackPlacement {
     Query,
     Fragment,
+    /// App.net: `state` in the query, everything else (token or error) in the fragment.
+    Split,
 }
 
 /// How list endpoints paginate: Harvest uses page numbers on most endpoints and opaque cursors
@@ -29,6 +32,8 @@ pub struct RateLimit {
 /// The registered client and the provider's behaviour.
 #[derive(Clone, Debug)]
 pub struct Settings {
+    /// Which real service to impersonate.
+    pub profile: Profile,
     pub client_id: String,
     /// More registered client ids sharing the same redirect prefix and origin (the embed demo
     /// mounts two instances with different client ids).
@@ -61,6 +66,7 @@ impl Settings {
     /// The demo client: the app served by `make run` on 127.0.0.1:8080.
     pub fn demo() -> Self {
         Settings {
+            profile: Profile::Harvest,
             client_id: "local-demo".into(),
             other_client_ids: vec!["local-demo-2".into()],
             redirect_prefix: "http://127.0.0.1:8080/".into(),

@@ -8,6 +8,8 @@ use std::time::{Duration, Instant};
 #[derive(Clone, Debug)]
 pub struct Grant {
     pub account_ids: Vec<u64>,
+    /// The scope granted, as the callback stated it.
+    pub scopes: Vec<String>,
     pub expires_at: Instant,
     pub revoked: bool,
 }
@@ -18,6 +20,8 @@ pub struct Grant {
 pub struct ConsentRequest {
     pub redirect_uri: String,
     pub state: Option<String>,
+    /// The scopes asked for (offered on the consent page when scopes are permissions).
+    pub scopes: Vec<String>,
 }
 
 /// A consent ticket not answered in this time is forgotten.
@@ -40,9 +44,19 @@ pub fn random_token() -> String {
 
 impl Store {
     pub fn issue(&self, account_ids: Vec<u64>, lifetime: Duration) -> String {
+        self.issue_with_scopes(account_ids, Vec::new(), lifetime)
+    }
+
+    pub fn issue_with_scopes(
+        &self,
+        account_ids: Vec<u64>,
+        scopes: Vec<String>,
+        lifetime: Duration,
+    ) -> String {
         let token = random_token();
         let grant = Grant {
             account_ids,
+            scopes,
             expires_at: Instant::now() + lifetime,
             revoked: false,
         };

@@ -3,6 +3,7 @@
 
 pub mod harvest;
 pub mod pagination;
+pub mod profile;
 pub mod rate_limit;
 
 use crate::oauth::{Config, Session, TokenTransport};
@@ -10,13 +11,10 @@ use std::fmt;
 use thiserror::Error;
 use url::Url;
 
-/// Harvest's account header for the header transport.
-pub const ACCOUNT_HEADER: &str = "Harvest-Account-Id";
-
 /// A ready-to-send GET. Its `Debug` shows only the path: the URL may carry the token.
 pub struct ApiRequest {
     pub url: Url,
-    pub headers: Vec<(&'static str, String)>,
+    pub headers: Vec<(String, String)>,
 }
 
 impl fmt::Debug for ApiRequest {
@@ -79,15 +77,16 @@ pub fn authorize(
     match config.token_transport {
         TokenTransport::Query => {
             let mut q = url.query_pairs_mut();
-            q.append_pair("access_token", token);
-            if let Some(id) = account_id {
-                q.append_pair("account_id", &id.to_string());
+            q.append_pair(&config.token_param, token);
+            if let (Some(id), Some(param)) = (account_id, &config.account_param) {
+                q.append_pair(param, &id.to_string());
             }
         }
         TokenTransport::Header => {
-            headers.push(("Authorization", format!("Bearer {token}")));
-            if let Some(id) = account_id {
-                headers.push((ACCOUNT_HEADER, id.to_string()));
+            let scheme = &config.auth_scheme;
+            headers.push(("Authorization".to_owned(), format!("{scheme} {token}")));
+            if let (Some(id), Some(header)) = (account_id, &config.account_header) {
+                headers.push((header.clone(), id.to_string()));
             }
         }
     }
@@ -107,8 +106,14 @@ pub fn error_from(status: u16, body: &str) -> ApiError {
             .and_then(|v| v.as_str())
             .map(str::to_owned)
     };
+    // AppHarbor nests it: `{"error": {"message": "…"}}`.
+    let nested = json
+        .as_ref()
+        .and_then(|j| j.get("error")?.get("message")?.as_str())
+        .map(str::to_owned);
     let message = field("error_description")
         .or_else(|| field("message"))
+        .or(nested)
         .or_else(|| field("error"))
         .unwrap_or_else(|| {
             let text = body.trim();
@@ -161,10 +166,41 @@ mod tests {
         assert_eq!(
             r.headers,
             vec![
-                ("Authorization", "Bearer T0K".to_owned()),
-                (ACCOUNT_HEADER, "7".to_owned())
+                ("Authorization".to_owned(), "Bearer T0K".to_owned()),
+                ("Harvest-Account-Id".to_owned(), "7".to_owned())
             ]
         );
+    }
+
+    fn preset(json: serde_json::Value) -> Config {
+        Config::from_json(&json.to_string()).unwrap()
+    }
+
+    #[test]
+    fn each_preset_sends_the_token_its_own_way() {
+        let redirect = "https://app.example/cb";
+        let forecast = preset(serde_json::json!({"preset": "forecast", "client_id": "c", "redirect_uri": redirect}));
+        let r = request(&forecast, &session(), "whoami", Some(9)).unwrap();
+        assert_eq!(r.url.as_str(), "https://api.forecastapp.com/whoami");
+        assert_eq!(
+            r.headers,
+            vec![
+                ("Authorization".to_owned(), "Bearer T0K".to_owned()),
+                ("Forecast-Account-ID".to_owned(), "9".to_owned())
+            ]
+        );
+        let aha = preset(serde_json::json!({"preset": "aha", "subdomain": "acme", "client_id": "c", "redirect_uri": redirect}));
+        let r = request(&aha, &session(), "me", None).unwrap();
+        assert_eq!(r.url.as_str(), "https://acme.aha.io/api/v1/me");
+        assert_eq!(r.headers, vec![("Authorization".to_owned(), "Bearer T0K".to_owned())]);
+        let appharbor = preset(serde_json::json!({"preset": "appharbor"}));
+        let r = request(&appharbor, &session(), "user", None).unwrap();
+        assert_eq!(r.url.as_str(), "https://appharbor.com/user");
+        assert_eq!(r.headers, vec![("Authorization".to_owned(), "BEARER T0K".to_owned())]);
+        let query = preset(serde_json::json!({"preset": "appharbor", "token_transport": "query"}));
+        let r = request(&query, &session(), "user", Some(3)).unwrap();
+        assert_eq!(r.url.as_str(), "https://appharbor.com/user?access_token=T0K");
+        assert!(r.headers.is_empty());
     }
 
     #[test]
@@ -200,6 +236,10 @@ mod tests {
         assert_eq!(
             error_from(403, "{\"message\":\"No access\"}"),
             ApiError::Forbidden("No access".into())
+        );
+        assert_eq!(
+            error_from(403, "{\"error\":{\"message\":\"Forbidden\"}}"),
+            ApiError::Forbidden("Forbidden".into())
         );
         assert_eq!(
             error_from(500, "<html><b>boom</b></html>"),

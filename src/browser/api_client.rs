@@ -4,6 +4,7 @@
 use super::{http, now_ms};
 use crate::api::harvest::{Accounts, TimeEntriesPage, TimeEntry};
 use crate::api::pagination::next_request;
+use crate::api::profile::Profile;
 use crate::api::rate_limit::{retry_after_secs, RateLimiter, MAX_RETRIES};
 use crate::api::{self, ApiError, ApiRequest};
 use crate::oauth::{Config, Session};
@@ -121,12 +122,37 @@ impl ApiClient {
         }
     }
 
+    /// The provider's "who am I" answer, summarised, with the scopes the provider says the
+    /// token has (from the configured response header, when there is one).
+    pub async fn profile(&self) -> Result<(Profile, Option<String>), ApiError> {
+        let config = &self.config;
+        let request = api::request(config, &self.session, &config.profile_path, self.account)?;
+        let needs_account = config.account_product.is_some();
+        let header = config.granted_scopes_header.as_deref();
+        let (json, granted): (serde_json::Value, _) = self
+            .send_reading(&request, needs_account, &no_wait(), header)
+            .await?;
+        Ok((Profile::from_json(&json), granted))
+    }
+
     async fn send<T: DeserializeOwned>(
         &self,
         request: &ApiRequest,
         needs_account: bool,
         on_wait: &OnWait,
     ) -> Result<T, ApiError> {
+        self.send_reading(request, needs_account, on_wait, None)
+            .await
+            .map(|(value, _)| value)
+    }
+
+    async fn send_reading<T: DeserializeOwned>(
+        &self,
+        request: &ApiRequest,
+        needs_account: bool,
+        on_wait: &OnWait,
+        read_header: Option<&str>,
+    ) -> Result<(T, Option<String>), ApiError> {
         let mut retries = 0;
         loop {
             let delay = self.limiter.borrow().delay(now_ms());
@@ -136,10 +162,13 @@ impl ApiClient {
             self.limiter.borrow_mut().record(now_ms());
             let timeout = Some(self.config.request_timeout_seconds);
             let response =
-                http::get_within(request.url.as_str(), &request.headers, timeout).await?;
+                http::get_within(request.url.as_str(), &request.headers, timeout, read_header)
+                    .await?;
             match response.status {
                 200..=299 => {
-                    return serde_json::from_str(&response.body).map_err(|_| ApiError::Malformed)
+                    let value =
+                        serde_json::from_str(&response.body).map_err(|_| ApiError::Malformed)?;
+                    return Ok((value, response.extra_header));
                 }
                 429 if retries < MAX_RETRIES => {
                     retries += 1;

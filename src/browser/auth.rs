@@ -24,8 +24,10 @@ fn account_key(config: &Config) -> String {
 
 /// Records a fresh pending request and returns the authorize URL to visit.
 pub fn prepare_sign_in(config: &Config, return_to: &str) -> Result<Url, BrowserError> {
+    let redirect = config.redirect.as_ref().ok_or(BrowserError::NoSignIn)?;
     let pending = PendingRequest::new(
         config,
+        redirect,
         random::random_bytes::<STATE_BYTES>()?,
         return_to,
         now_ms(),
@@ -34,7 +36,7 @@ pub fn prepare_sign_in(config: &Config, return_to: &str) -> Result<Url, BrowserE
     // For a redirect sign-in from an embedded component, static/callback.js reads this to
     // return to the host page (an in-app route, never anything from the callback URL).
     storage::set(RETURN_KEY, &pending.return_to);
-    Ok(pending.authorize_url(config))
+    Ok(pending.authorize_url(redirect))
 }
 
 /// Whether `response` answers this configuration's pending request (nothing is consumed).
@@ -77,15 +79,20 @@ pub fn sign_out(config: &Config) {
     storage::remove(RETURN_KEY);
 }
 
-/// Starts a session from a pasted personal access token (Harvest's other documented way in).
-/// It is held like an OAuth token: in memory unless the configuration opts into
-/// `sessionStorage`. Personal tokens carry no expiry the app can know.
-pub fn personal_session(config: &Config, token: &str, account_id: u64) -> Session {
+/// Starts a session from a pasted token: Harvest's personal access tokens (with the account
+/// id shown beside them), or the only way in for providers without a browser grant. It is held
+/// like an OAuth token: in memory unless the configuration opts into `sessionStorage`. Pasted
+/// tokens carry no expiry the app can know.
+pub fn personal_session(config: &Config, token: &str, account_id: Option<u64>) -> Session {
+    let scope = match (&config.account_product, account_id) {
+        (Some(product), Some(id)) => format!("{product}:{id}"),
+        _ => String::new(),
+    };
     let session = Session {
         provider: config.provider.clone(),
         access_token: crate::oauth::AccessToken::new(token.trim()),
         expires_at_ms: None,
-        scope: crate::oauth::Scope::parse(&format!("harvest:{account_id}")),
+        scope: crate::oauth::Scope::parse(&scope),
     };
     if config.token_storage == TokenStorage::Session {
         storage::set(&session_key(config), &session.to_json());

@@ -14,18 +14,22 @@ pub struct HttpResponse {
     pub body: String,
     /// `Retry-After`, when the server exposed it to CORS (otherwise the browser hides it).
     pub retry_after: Option<String>,
+    /// The response header the caller asked to read, when exposed to CORS.
+    pub extra_header: Option<String>,
 }
 
 /// GETs `url` (absolute, or relative to the page) with the given headers.
-pub async fn get(url: &str, headers: &[(&'static str, String)]) -> Result<HttpResponse, ApiError> {
-    get_within(url, headers, None).await
+pub async fn get(url: &str, headers: &[(String, String)]) -> Result<HttpResponse, ApiError> {
+    get_within(url, headers, None, None).await
 }
 
-/// Like [`get`], abandoned (and reported as [`ApiError::Timeout`]) after `timeout_s` seconds.
+/// Like [`get`], abandoned (and reported as [`ApiError::Timeout`]) after `timeout_s` seconds,
+/// also reading the response header `read_header`.
 pub async fn get_within(
     url: &str,
-    headers: &[(&'static str, String)],
+    headers: &[(String, String)],
     timeout_s: Option<u32>,
+    read_header: Option<&str>,
 ) -> Result<HttpResponse, ApiError> {
     let abort = web_sys::AbortController::new().map_err(|_| ApiError::Malformed)?;
     let timed_out = std::rc::Rc::new(std::cell::Cell::new(false));
@@ -64,6 +68,7 @@ pub async fn get_within(
         .dyn_into()
         .map_err(|_| ApiError::Malformed)?;
     let retry_after = response.headers().get("Retry-After").ok().flatten();
+    let extra_header = read_header.and_then(|h| response.headers().get(h).ok().flatten());
     let text = response.text().map_err(|_| ApiError::Malformed)?;
     let body = JsFuture::from(text)
         .await
@@ -74,5 +79,6 @@ pub async fn get_within(
         status: response.status(),
         body,
         retry_after,
+        extra_header,
     })
 }

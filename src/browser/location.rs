@@ -5,12 +5,18 @@
 //! (`history.replaceState`, no new history entry) the moment it has been read, before the first
 //! render and before any network request.
 
-use super::{window, BrowserError};
+use super::{storage, window, BrowserError};
 use crate::oauth::callback::{self, Response};
 use crate::oauth::CallbackError;
 use wasm_bindgen::JsValue;
 
+/// Where `static/callback.js` notes the path the provider delivered a response to, before it
+/// moves the response on to the embedding page (a full-page redirect sign-in).
+pub const ARRIVED_KEY: &str = "implicit-oauth:arrived-at";
+
 /// The callback in the current URL, if there is one; the URL is cleaned as a side effect.
+/// The response is marked with the path it arrived at: this page's, or the callback page's that
+/// handed it on (recorded only by that page, so a link straight to this page cannot claim it).
 pub fn take_callback() -> Option<Result<Response, CallbackError>> {
     let location = window().ok()?.location();
     let search = location.search().unwrap_or_default();
@@ -21,7 +27,8 @@ pub fn take_callback() -> Option<Result<Response, CallbackError>> {
     // an error or the session, and the token dies with the page.
     let path = location.pathname().unwrap_or_else(|_| "/".into());
     let _ = replace_url(&path);
-    Some(parsed)
+    let arrived_at = storage::take(ARRIVED_KEY).unwrap_or(path);
+    Some(parsed.map(|r| r.at(&arrived_at)))
 }
 
 /// Replaces the current history entry's URL with `route` (same origin), adding no entry.

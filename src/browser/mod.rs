@@ -18,6 +18,8 @@ pub enum BrowserError {
     NoWindow,
     #[error("The browser refused {0}.")]
     Refused(&'static str),
+    #[error("This provider has no sign-in for browser apps: paste an access token instead.")]
+    NoSignIn,
 }
 
 pub(crate) fn window() -> Result<web_sys::Window, BrowserError> {

@@ -29,6 +29,8 @@ pub enum PopupResult {
     Callback {
         query: String,
         fragment: String,
+        /// The callback page's path: where the provider delivered the response.
+        path: String,
     },
     Closed,
 }
@@ -67,6 +69,7 @@ fn read(data: &JsValue) -> Option<PopupResult> {
     (field("type")? == MESSAGE_TYPE).then(|| PopupResult::Callback {
         query: field("query").unwrap_or_default(),
         fragment: field("fragment").unwrap_or_default(),
+        path: field("path").unwrap_or_default(),
     })
 }
 

@@ -36,6 +36,8 @@ const RESPONSE_PARAMS: [&str; 9] = [
 pub struct Response {
     state: Option<State>,
     outcome: Outcome,
+    /// The path of the page the provider delivered the response to (see [`Response::at`]).
+    arrived_at: String,
 }
 
 #[derive(Debug, PartialEq)]
@@ -78,6 +80,8 @@ pub enum CallbackError {
     PendingExpired,
     #[error("The sign-in response came back for a different provider than the one asked.")]
     WrongProvider,
+    #[error("The sign-in response arrived at another provider's callback address, so it cannot complete this sign-in.")]
+    WrongCallbackPath,
     #[error("The provider did not complete the sign-in ({}).", .0.error)]
     Provider(Box<ProviderError>),
     #[error("The sign-in response lacks `{0}`.")]
@@ -102,6 +106,7 @@ impl CallbackError {
             Self::StateMismatch => "state_mismatch",
             Self::PendingExpired => "pending_request_expired",
             Self::WrongProvider => "wrong_provider",
+            Self::WrongCallbackPath => "wrong_callback_path",
             Self::Provider(e) => &e.error,
             Self::MissingParameter(_) => "missing_parameter",
             Self::UnsupportedTokenType => "unsupported_token_type",
@@ -153,12 +158,19 @@ pub fn parse(query: &str, fragment: &str) -> Result<Option<Response>, CallbackEr
     Ok(Some(Response {
         state: state.map(State::new),
         outcome,
+        arrived_at: String::new(),
     }))
 }
 
 impl Response {
     /// Whether this response carries the `state` of `pending`. Lets one of several sign-ins on a
     /// page recognise its own response before consuming anything.
+    /// Records where the response was delivered: the callback page's path.
+    pub fn at(mut self, path: &str) -> Self {
+        path.clone_into(&mut self.arrived_at);
+        self
+    }
+
     pub fn answers(&self, pending: &PendingRequest) -> bool {
         self.state
             .as_ref()
@@ -189,6 +201,12 @@ pub fn complete(
     }
     if pending.provider != provider {
         return Err(CallbackError::WrongProvider);
+    }
+    // Each provider has its own callback path: a response delivered to another one's (a
+    // mix-up, RFC 9700 §4.4) completes nothing, even with the right state.
+    let expected_path = Url::parse(&pending.redirect_uri).map(|u| u.path().to_owned());
+    if expected_path.as_deref() != Ok(response.arrived_at.as_str()) {
+        return Err(CallbackError::WrongCallbackPath);
     }
     if pending.is_expired(now_ms) {
         return Err(CallbackError::PendingExpired);
@@ -249,15 +267,20 @@ mod tests {
     const NOW: u64 = 1_700_000_000_000;
 
     fn pending() -> PendingRequest {
-        PendingRequest::new(&sample(), [9; STATE_BYTES], "/after", NOW - 1_000)
+        let config = sample();
+        let redirect = config.redirect.clone().unwrap();
+        PendingRequest::new(&config, &redirect, [9; STATE_BYTES], "/after", NOW - 1_000)
     }
+
+    /// The path of the sample configuration's redirect URI.
+    const CALLBACK_PATH: &str = "/callback";
 
     fn query_with(state: &str, rest: &str) -> String {
         format!("state={state}&{rest}")
     }
 
     fn run(query: &str, fragment: &str) -> Result<Completed, CallbackError> {
-        let response = parse(query, fragment)?.expect("a callback");
+        let response = parse(query, fragment)?.expect("a callback").at(CALLBACK_PATH);
         complete(response, Some(pending()), "harvest", NOW)
     }
 
@@ -351,7 +374,7 @@ mod tests {
     #[test]
     fn callback_without_pending_request_is_rejected_as_replay() {
         let q = query_with(&good_state(), "access_token=a&token_type=bearer");
-        let response = parse(&q, "").unwrap().unwrap();
+        let response = parse(&q, "").unwrap().unwrap().at(CALLBACK_PATH);
         assert_eq!(
             complete(response, None, "harvest", NOW),
             Err(CallbackError::NoPendingRequest)
@@ -361,7 +384,7 @@ mod tests {
     #[test]
     fn pending_request_older_than_ten_minutes_is_rejected() {
         let q = query_with(&good_state(), "access_token=a&token_type=bearer");
-        let response = parse(&q, "").unwrap().unwrap();
+        let response = parse(&q, "").unwrap().unwrap().at(CALLBACK_PATH);
         let later = NOW + MAX_AGE_MS;
         assert_eq!(
             complete(response, Some(pending()), "harvest", later),
@@ -372,11 +395,24 @@ mod tests {
     #[test]
     fn callback_for_another_provider_is_rejected() {
         let q = query_with(&good_state(), "access_token=a&token_type=bearer");
-        let response = parse(&q, "").unwrap().unwrap();
+        let response = parse(&q, "").unwrap().unwrap().at(CALLBACK_PATH);
         assert_eq!(
             complete(response, Some(pending()), "aha", NOW),
             Err(CallbackError::WrongProvider)
         );
+    }
+
+    #[test]
+    fn callback_arriving_on_another_providers_path_is_rejected() {
+        let q = query_with(&good_state(), "access_token=a&token_type=bearer");
+        for elsewhere in ["/callback/aha", "/", "/callback/", "/CALLBACK"] {
+            let response = parse(&q, "").unwrap().unwrap().at(elsewhere);
+            assert_eq!(
+                complete(response, Some(pending()), "harvest", NOW),
+                Err(CallbackError::WrongCallbackPath),
+                "{elsewhere}"
+            );
+        }
     }
 
     #[test]
@@ -476,9 +512,10 @@ mod tests {
     fn omitted_scope_means_the_requested_scope() {
         let mut config = sample();
         config.scopes = vec!["harvest:all".into()];
-        let p = PendingRequest::new(&config, [9; STATE_BYTES], "/", NOW);
+        let redirect = config.redirect.clone().unwrap();
+        let p = PendingRequest::new(&config, &redirect, [9; STATE_BYTES], "/", NOW);
         let q = query_with(p.state.secret(), "access_token=a&token_type=bearer");
-        let done = complete(parse(&q, "").unwrap().unwrap(), Some(p), "harvest", NOW).unwrap();
+        let done = complete(parse(&q, "").unwrap().unwrap().at(CALLBACK_PATH), Some(p), "harvest", NOW).unwrap();
         assert_eq!(done.session.scope.tokens(), ["harvest:all"]);
     }
 

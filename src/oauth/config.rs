@@ -4,6 +4,7 @@
 //! `config.json`; nothing here needs a rebuild. Every rule names the field it guards so the error
 //! page can tell a deployer exactly what to fix.
 
+use super::preset::{self, Grant, View, PRESETS};
 use serde::Deserialize;
 use thiserror::Error;
 use url::{Host, Url};
@@ -29,22 +30,49 @@ pub enum TokenStorage {
     Session,
 }
 
-/// `config.json` as written by a deployer. Unknown fields are rejected, so a typo is an error
-/// instead of a silently ignored setting.
+/// `config.json` as written by a deployer: a preset's name and any of its fields overridden.
+/// Unknown fields are rejected, so a typo is an error instead of a silently ignored setting.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
-    provider: String,
-    client_id: String,
-    authorize_url: String,
-    redirect_uri: String,
+    #[serde(default)]
+    preset: Option<String>,
+    #[serde(default)]
+    provider: Option<String>,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    subdomain: Option<String>,
+    #[serde(default)]
+    grant: Option<Grant>,
+    #[serde(default)]
+    client_id: Option<String>,
+    #[serde(default)]
+    authorize_url: Option<String>,
+    #[serde(default)]
+    redirect_uri: Option<String>,
     #[serde(default)]
     scopes: Vec<String>,
-    api_base: String,
+    #[serde(default)]
+    api_base: Option<String>,
     #[serde(default)]
     accounts_url: Option<String>,
-    #[serde(default = "default_transport")]
-    token_transport: TokenTransport,
+    #[serde(default)]
+    token_transport: Option<TokenTransport>,
+    #[serde(default)]
+    auth_scheme: Option<String>,
+    #[serde(default)]
+    token_param: Option<String>,
+    #[serde(default)]
+    account_param: Option<String>,
+    #[serde(default)]
+    account_header: Option<String>,
+    #[serde(default)]
+    granted_scopes_header: Option<String>,
+    #[serde(default)]
+    profile_path: Option<String>,
+    #[serde(default)]
+    view: Option<View>,
     #[serde(default = "default_storage")]
     token_storage: TokenStorage,
     #[serde(default)]
@@ -76,31 +104,50 @@ impl Default for RateLimitConfig {
     }
 }
 
-fn default_transport() -> TokenTransport {
-    TokenTransport::Query
-}
-
 fn default_storage() -> TokenStorage {
     TokenStorage::Memory
+}
+
+/// Where the implicit grant sends the person, and where it comes back.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Redirect {
+    pub client_id: String,
+    pub authorize_url: Url,
+    /// Each provider has its own: a callback is accepted only on the path of the request's
+    /// redirect URI, so a response delivered to another provider's callback completes nothing.
+    pub redirect_uri: Url,
 }
 
 /// A validated configuration. Holding one means every rule below has passed.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Config {
+    /// The preset this configuration started from (`generic` when none was named).
+    pub preset: &'static str,
     /// Short id (`[a-z0-9-]`) that namespaces storage keys and binds callbacks to a provider.
     pub provider: String,
-    pub client_id: String,
-    pub authorize_url: Url,
-    pub redirect_uri: Url,
+    /// The provider's name as the person knows it ("Harvest", "Aha!").
+    pub title: String,
+    /// `None` for providers without a browser grant: the person pastes a token instead.
+    pub redirect: Option<Redirect>,
     pub scopes: Vec<String>,
     /// Base of the provider's API, e.g. `https://api.harvestapp.com/v2`. Tokens go to this
     /// origin (and the accounts URL's) only.
     pub api_base: Url,
     pub accounts_url: Option<Url>,
     pub token_transport: TokenTransport,
+    pub auth_scheme: String,
+    pub token_param: String,
+    pub account_param: Option<String>,
+    pub account_header: Option<String>,
+    /// Which product's accounts the scope names (`harvest`, `forecast`), if any.
+    pub account_product: Option<String>,
+    pub granted_scopes_header: Option<String>,
+    pub profile_path: String,
+    pub view: View,
     pub token_storage: TokenStorage,
     pub rate_limit: RateLimitConfig,
     /// Offer "paste a personal access token" on the signed-out screen (Harvest's other way in).
+    /// Always on for providers whose only way in is a pasted token.
     pub personal_access_token: bool,
     /// An API request still unanswered after this long is abandoned with a clear message.
     pub request_timeout_seconds: u32,
@@ -137,41 +184,55 @@ impl Config {
     }
 
     fn validate(raw: RawConfig) -> Result<Self, ConfigError> {
-        let provider = raw.provider;
-        if provider.is_empty()
-            || provider.len() > 40
-            || !provider
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        {
+        let preset_id = raw.preset.as_deref().unwrap_or(PRESETS[0].id);
+        let preset = preset::find(preset_id).ok_or_else(|| {
+            field(
+                "preset",
+                &format!("{preset_id:?} is not a preset; use one of {}", preset::names()),
+            )
+        })?;
+        let provider = raw.provider.unwrap_or_else(|| preset.id.to_owned());
+        if !is_short_id(&provider, 40) {
             return Err(field(
                 "provider",
                 "use 1 to 40 characters of a-z, 0-9 and '-', e.g. \"harvest\"",
             ));
         }
-        if raw.client_id.trim().is_empty() {
-            return Err(field(
-                "client_id",
-                "must be the client id the provider issued for this app",
-            ));
+        let subdomain = raw.subdomain;
+        if let Some(s) = &subdomain {
+            if !is_short_id(s, 63) || s.starts_with('-') || s.ends_with('-') {
+                return Err(field(
+                    "subdomain",
+                    "use the part before the provider's domain: a-z, 0-9 and '-', e.g. \"acme\"",
+                ));
+            }
         }
-        let authorize_url = endpoint("authorize_url", &raw.authorize_url)?;
-        if let Some((name, _)) = authorize_url
-            .query_pairs()
-            .find(|(k, _)| RESERVED_AUTHORIZE_PARAMS.contains(&k.as_ref()))
-        {
-            return Err(field(
-                "authorize_url",
-                &format!("must not carry `{name}`: the app adds it to each request"),
-            ));
-        }
-        let redirect_uri = endpoint("redirect_uri", &raw.redirect_uri)?;
-        if redirect_uri.query().is_some() {
-            return Err(field(
-                "redirect_uri",
-                "must not have a query: the provider may put the token there",
-            ));
-        }
+        // A preset URL template needs the subdomain unless the deployer overrode the URL.
+        let url_of = |name: &'static str,
+                      given: Option<String>,
+                      default: Option<&'static str>|
+         -> Result<Option<String>, ConfigError> {
+            match (given, default) {
+                (Some(url), _) => Ok(Some(url)),
+                (None, Some(t)) if t.contains("{subdomain}") => match &subdomain {
+                    Some(s) => Ok(Some(t.replace("{subdomain}", s))),
+                    None => Err(field(
+                        "subdomain",
+                        &format!("the {} preset needs it to build `{name}`", preset.id),
+                    )),
+                },
+                (None, default) => Ok(default.map(str::to_owned)),
+            }
+        };
+        let grant = raw.grant.unwrap_or(preset.grant);
+        let redirect = match grant {
+            Grant::Paste => None,
+            Grant::Implicit => Some(redirect(
+                raw.client_id,
+                url_of("authorize_url", raw.authorize_url, preset.authorize_url)?,
+                raw.redirect_uri,
+            )?),
+        };
         if let Some(bad) = raw.scopes.iter().find(|s| {
             s.is_empty()
                 || s.chars()
@@ -182,13 +243,19 @@ impl Config {
                 &format!("{bad:?} is not a scope token (no spaces, quotes or backslashes)"),
             ));
         }
-        let api_base = endpoint("api_base", &raw.api_base)?;
-        let accounts_url = raw
-            .accounts_url
-            .as_deref()
-            .map(|u| endpoint("accounts_url", u))
+        let api_base = url_of("api_base", raw.api_base, preset.api_base)?
+            .ok_or_else(|| field("api_base", "is required: the base URL of the provider's API"))?;
+        let api_base = endpoint("api_base", &api_base)?;
+        let accounts_url = url_of("accounts_url", raw.accounts_url, preset.accounts_url)?
+            .map(|u| endpoint("accounts_url", &u))
             .transpose()?;
-        let rate_limit = raw.rate_limit.unwrap_or_default();
+        let rate_limit = raw
+            .rate_limit
+            .or(preset.rate_limit.map(|(requests, per_seconds)| RateLimitConfig {
+                requests,
+                per_seconds,
+            }))
+            .unwrap_or_default();
         if rate_limit.requests == 0 || rate_limit.per_seconds == 0 || rate_limit.per_seconds > 3600
         {
             return Err(field(
@@ -199,18 +266,53 @@ impl Config {
         if !(1..=600).contains(&raw.request_timeout_seconds) {
             return Err(field("request_timeout_seconds", "use 1 to 600 seconds"));
         }
+        let auth_scheme = raw.auth_scheme.unwrap_or_else(|| preset.auth_scheme.into());
+        if !is_scheme_word(&auth_scheme) {
+            return Err(field("auth_scheme", "use one word of letters, e.g. \"Bearer\""));
+        }
+        let token_param = name_field("token_param", raw.token_param, Some(preset.token_param))?
+            .unwrap_or_default();
+        let account_param = name_field("account_param", raw.account_param, preset.account_param)?;
+        let account_header =
+            name_field("account_header", raw.account_header, preset.account_header)?;
+        let granted_scopes_header = name_field(
+            "granted_scopes_header",
+            raw.granted_scopes_header,
+            preset.granted_scopes_header,
+        )?;
+        let profile_path = raw
+            .profile_path
+            .unwrap_or_else(|| preset.profile_path.to_owned());
+        if profile_path.contains("//")
+            || profile_path.contains("..")
+            || profile_path.contains('#')
+            || profile_path.contains(':')
+        {
+            return Err(field(
+                "profile_path",
+                "must be a path under api_base, e.g. \"users/me\"",
+            ));
+        }
         Ok(Config {
+            preset: preset.id,
             provider,
-            client_id: raw.client_id,
-            authorize_url,
-            redirect_uri,
+            title: raw.title.unwrap_or_else(|| preset.title.to_owned()),
+            redirect,
             scopes: raw.scopes,
             api_base,
             accounts_url,
-            token_transport: raw.token_transport,
+            token_transport: raw.token_transport.unwrap_or(preset.token_transport),
+            auth_scheme,
+            token_param,
+            account_param,
+            account_header,
+            account_product: preset.account_product.map(str::to_owned),
+            granted_scopes_header,
+            profile_path,
+            view: raw.view.unwrap_or(preset.view),
             token_storage: raw.token_storage,
             rate_limit,
-            personal_access_token: raw.personal_access_token,
+            personal_access_token: raw.personal_access_token || grant == Grant::Paste,
             request_timeout_seconds: raw.request_timeout_seconds,
         })
     }
@@ -218,7 +320,8 @@ impl Config {
     /// Namespace for this configuration's storage keys, so two instances on one page (other
     /// provider or client id) never read each other's pending requests or sessions.
     pub fn storage_namespace(&self) -> String {
-        let client: String = form_urlencoded::byte_serialize(self.client_id.as_bytes()).collect();
+        let client_id = self.redirect.as_ref().map_or("paste", |r| r.client_id.as_str());
+        let client: String = form_urlencoded::byte_serialize(client_id.as_bytes()).collect();
         format!("implicit-oauth:{}:{}", self.provider, client)
     }
 
@@ -238,6 +341,82 @@ fn field(field: &'static str, problem: &str) -> ConfigError {
         field,
         problem: problem.to_owned(),
     }
+}
+
+fn is_short_id(value: &str, max: usize) -> bool {
+    !value.is_empty()
+        && value.len() <= max
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+fn is_scheme_word(value: &str) -> bool {
+    !value.is_empty() && value.len() <= 20 && value.bytes().all(|b| b.is_ascii_alphabetic())
+}
+
+/// A header or query parameter name: an HTTP token (RFC 9110 §5.6.2), so it cannot smuggle a
+/// second header or parameter in.
+fn name_field(
+    name: &'static str,
+    given: Option<String>,
+    default: Option<&'static str>,
+) -> Result<Option<String>, ConfigError> {
+    let value = given.or(default.map(str::to_owned));
+    if let Some(v) = &value {
+        let ok = !v.is_empty()
+            && v.len() <= 60
+            && v.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b));
+        if !ok {
+            return Err(field(name, &format!("{v:?} is not a header or parameter name")));
+        }
+    }
+    Ok(value)
+}
+
+/// The implicit grant's three fields, each required and checked.
+fn redirect(
+    client_id: Option<String>,
+    authorize_url: Option<String>,
+    redirect_uri: Option<String>,
+) -> Result<Redirect, ConfigError> {
+    let client_id = client_id.unwrap_or_default();
+    if client_id.trim().is_empty() {
+        return Err(field(
+            "client_id",
+            "must be the client id the provider issued for this app",
+        ));
+    }
+    let authorize_url = authorize_url
+        .ok_or_else(|| field("authorize_url", "is required: the provider's authorize endpoint"))?;
+    let authorize_url = endpoint("authorize_url", &authorize_url)?;
+    if let Some((name, _)) = authorize_url
+        .query_pairs()
+        .find(|(k, _)| RESERVED_AUTHORIZE_PARAMS.contains(&k.as_ref()))
+    {
+        return Err(field(
+            "authorize_url",
+            &format!("must not carry `{name}`: the app adds it to each request"),
+        ));
+    }
+    let redirect_uri = redirect_uri.ok_or_else(|| {
+        field(
+            "redirect_uri",
+            "is required: this app's callback address, as registered at the provider",
+        )
+    })?;
+    let redirect_uri = endpoint("redirect_uri", &redirect_uri)?;
+    if redirect_uri.query().is_some() {
+        return Err(field(
+            "redirect_uri",
+            "must not have a query: the provider may put the token there",
+        ));
+    }
+    Ok(Redirect {
+        client_id,
+        authorize_url,
+        redirect_uri,
+    })
 }
 
 /// An absolute `https:` URL (plain `http:` only on loopback, for local development) without a
@@ -276,7 +455,7 @@ pub(crate) mod tests {
 
     pub(crate) fn sample_json() -> serde_json::Value {
         serde_json::json!({
-            "provider": "harvest",
+            "preset": "harvest",
             "client_id": "local-demo",
             "authorize_url": "https://id.getharvest.com/oauth2/authorize",
             "redirect_uri": "https://app.example/callback",
@@ -419,6 +598,160 @@ pub(crate) mod tests {
             bad_field(with("request_timeout_seconds", 0.into())),
             "request_timeout_seconds"
         );
+    }
+
+    fn preset(json: serde_json::Value) -> Result<Config, ConfigError> {
+        Config::from_json(&json.to_string())
+    }
+
+    #[test]
+    fn harvest_preset_needs_only_client_id_and_redirect_uri() {
+        let c = preset(serde_json::json!({
+            "preset": "harvest", "client_id": "abc", "redirect_uri": "https://app.example/callback/harvest"
+        }))
+        .unwrap();
+        assert_eq!(c.provider, "harvest");
+        assert_eq!(c.title, "Harvest");
+        let r = c.redirect.as_ref().unwrap();
+        assert_eq!(r.authorize_url.as_str(), "https://id.getharvest.com/oauth2/authorize");
+        assert_eq!(c.api_base.as_str(), "https://api.harvestapp.com/v2");
+        assert_eq!(
+            c.accounts_url.as_ref().unwrap().as_str(),
+            "https://id.getharvest.com/api/v2/accounts"
+        );
+        assert_eq!(c.token_transport, TokenTransport::Query);
+        assert_eq!(c.account_param.as_deref(), Some("account_id"));
+        assert_eq!(c.account_header.as_deref(), Some("Harvest-Account-Id"));
+        assert_eq!(c.account_product.as_deref(), Some("harvest"));
+        assert_eq!(c.view, View::Harvest);
+        assert_eq!(c.rate_limit, RateLimitConfig { requests: 100, per_seconds: 15 });
+    }
+
+    #[test]
+    fn forecast_preset_shares_harvest_id_and_uses_its_own_api_and_header() {
+        let c = preset(serde_json::json!({
+            "preset": "forecast", "client_id": "abc", "redirect_uri": "https://app.example/callback/forecast"
+        }))
+        .unwrap();
+        assert_eq!(
+            c.redirect.unwrap().authorize_url.as_str(),
+            "https://id.getharvest.com/oauth2/authorize"
+        );
+        assert_eq!(c.api_base.as_str(), "https://api.forecastapp.com/");
+        assert_eq!(c.token_transport, TokenTransport::Header);
+        assert_eq!(c.account_header.as_deref(), Some("Forecast-Account-ID"));
+        assert_eq!(c.account_product.as_deref(), Some("forecast"));
+        assert_eq!(c.profile_path, "whoami");
+        assert_eq!(c.view, View::Profile);
+    }
+
+    #[test]
+    fn aha_preset_builds_its_urls_from_the_subdomain_and_requires_it() {
+        let base = serde_json::json!({
+            "preset": "aha", "client_id": "abc", "redirect_uri": "https://app.example/callback/aha"
+        });
+        assert_eq!(bad_field(preset(base.clone())), "subdomain");
+        let mut json = base.clone();
+        json["subdomain"] = "acme".into();
+        let c = preset(json).unwrap();
+        assert_eq!(
+            c.redirect.unwrap().authorize_url.as_str(),
+            "https://acme.aha.io/oauth/authorize"
+        );
+        assert_eq!(c.api_base.as_str(), "https://acme.aha.io/api/v1");
+        assert_eq!(c.token_transport, TokenTransport::Header);
+        let mut json = base.clone();
+        json["subdomain"] = "acme.evil.example/x".into();
+        assert_eq!(bad_field(preset(json)), "subdomain");
+        // Overriding both URLs (a local stand-in) makes the subdomain unnecessary.
+        let mut json = base;
+        json["authorize_url"] = "http://127.0.0.1:9/oauth/authorize".into();
+        json["api_base"] = "http://127.0.0.1:9/api/v1".into();
+        assert!(preset(json).is_ok());
+    }
+
+    #[test]
+    fn appnet_preset_reads_granted_scopes_from_a_header() {
+        let c = preset(serde_json::json!({
+            "preset": "appnet", "client_id": "abc", "redirect_uri": "https://app.example/callback/appnet",
+            "scopes": ["basic", "stream"]
+        }))
+        .unwrap();
+        assert_eq!(
+            c.redirect.unwrap().authorize_url.as_str(),
+            "https://account.app.net/oauth/authenticate"
+        );
+        assert_eq!(c.granted_scopes_header.as_deref(), Some("X-OAuth-Scopes"));
+        assert_eq!(c.scopes, ["basic", "stream"]);
+        assert_eq!(c.token_transport, TokenTransport::Header);
+    }
+
+    #[test]
+    fn appharbor_preset_has_no_sign_in_and_needs_no_client_id() {
+        let c = preset(serde_json::json!({ "preset": "appharbor" })).unwrap();
+        assert!(c.redirect.is_none());
+        assert!(c.personal_access_token);
+        assert_eq!(c.auth_scheme, "BEARER");
+        assert_eq!(c.api_base.as_str(), "https://appharbor.com/");
+        assert_eq!(c.storage_namespace(), "implicit-oauth:appharbor:paste");
+    }
+
+    #[test]
+    fn generic_preset_is_the_default_and_needs_every_url() {
+        let full = serde_json::json!({
+            "client_id": "abc", "authorize_url": "https://as.example/authorize",
+            "redirect_uri": "https://app.example/callback/generic", "api_base": "https://rs.example/api"
+        });
+        let c = preset(full.clone()).unwrap();
+        assert_eq!(c.preset, "generic");
+        assert_eq!(c.provider, "generic");
+        assert_eq!(c.token_transport, TokenTransport::Header);
+        assert_eq!(c.auth_scheme, "Bearer");
+        for missing in ["client_id", "authorize_url", "redirect_uri", "api_base"] {
+            let mut json = full.clone();
+            json.as_object_mut().unwrap().remove(missing);
+            assert_eq!(bad_field(preset(json)), missing);
+        }
+    }
+
+    #[test]
+    fn every_preset_field_can_be_overridden() {
+        let c = preset(serde_json::json!({
+            "preset": "harvest", "provider": "harvest-eu", "title": "Harvest (EU)",
+            "client_id": "abc", "redirect_uri": "https://app.example/cb",
+            "authorize_url": "https://id.example/authorize", "api_base": "https://api.example/v2",
+            "accounts_url": "https://id.example/accounts", "token_transport": "header",
+            "auth_scheme": "Token", "token_param": "token", "account_param": "acct",
+            "account_header": "X-Account", "granted_scopes_header": "X-Scopes",
+            "profile_path": "people/me", "view": "profile",
+            "rate_limit": {"requests": 5, "per_seconds": 1}
+        }))
+        .unwrap();
+        assert_eq!(
+            (c.provider.as_str(), c.title.as_str(), c.auth_scheme.as_str(), c.token_param.as_str()),
+            ("harvest-eu", "Harvest (EU)", "Token", "token")
+        );
+        assert_eq!(c.redirect.unwrap().authorize_url.as_str(), "https://id.example/authorize");
+        assert_eq!(c.api_base.as_str(), "https://api.example/v2");
+        assert_eq!(c.token_transport, TokenTransport::Header);
+        assert_eq!(c.account_param.as_deref(), Some("acct"));
+        assert_eq!(c.account_header.as_deref(), Some("X-Account"));
+        assert_eq!(c.granted_scopes_header.as_deref(), Some("X-Scopes"));
+        assert_eq!((c.profile_path.as_str(), c.view), ("people/me", View::Profile));
+        assert_eq!(c.rate_limit.requests, 5);
+    }
+
+    #[test]
+    fn unknown_preset_and_unsafe_names_are_named() {
+        let err = with("preset", "myspace".into()).unwrap_err();
+        assert_eq!(bad_field(Err(err.clone())), "preset");
+        assert!(err.to_string().contains("harvest, forecast"), "{err}");
+        assert_eq!(bad_field(with("account_header", "X-A\r\nX-B".into())), "account_header");
+        assert_eq!(bad_field(with("account_header", "X-A: 1".into())), "account_header");
+        assert_eq!(bad_field(with("token_param", "a=b&c".into())), "token_param");
+        assert_eq!(bad_field(with("auth_scheme", "Bearer x".into())), "auth_scheme");
+        assert_eq!(bad_field(with("profile_path", "//evil.example/x".into())), "profile_path");
+        assert_eq!(bad_field(with("profile_path", "https://evil.example/".into())), "profile_path");
     }
 
     #[test]

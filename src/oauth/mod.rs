@@ -4,12 +4,14 @@
 pub mod callback;
 pub mod config;
 pub mod pending;
+pub mod preset;
 pub mod scope;
 pub mod secret;
 pub mod session;
 
 pub use callback::{CallbackError, Completed, ProviderError};
-pub use config::{Config, ConfigError, RateLimitConfig, TokenStorage, TokenTransport};
+pub use config::{Config, ConfigError, RateLimitConfig, Redirect, TokenStorage, TokenTransport};
+pub use preset::{Grant, View};
 pub use pending::PendingRequest;
 pub use scope::Scope;
 pub use secret::{AccessToken, State};

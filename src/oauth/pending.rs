@@ -5,7 +5,7 @@
 //! its `state` matches exactly; the caller deletes it on first use, success or not, so a
 //! callback URL cannot be replayed.
 
-use super::config::Config;
+use super::config::{Config, Redirect};
 use super::secret::{State, STATE_BYTES};
 use serde::{Deserialize, Serialize};
 use url::Url;
@@ -29,11 +29,17 @@ pub struct PendingRequest {
 impl PendingRequest {
     /// A fresh request. `random` must come from the platform CSPRNG; `now_ms` is wall-clock
     /// milliseconds since the Unix epoch.
-    pub fn new(config: &Config, random: [u8; STATE_BYTES], return_to: &str, now_ms: u64) -> Self {
+    pub fn new(
+        config: &Config,
+        redirect: &Redirect,
+        random: [u8; STATE_BYTES],
+        return_to: &str,
+        now_ms: u64,
+    ) -> Self {
         PendingRequest {
             state: State::from_random(random),
             provider: config.provider.clone(),
-            redirect_uri: config.redirect_uri.to_string(),
+            redirect_uri: redirect.redirect_uri.to_string(),
             scopes: config.scopes.clone(),
             return_to: in_app_route(return_to),
             created_at_ms: now_ms,
@@ -42,12 +48,12 @@ impl PendingRequest {
 
     /// The URL to send the browser to: the configured authorize URL, its own query kept, plus
     /// `client_id`, `response_type=token`, `redirect_uri`, `state` and (if any) `scope`.
-    pub fn authorize_url(&self, config: &Config) -> Url {
-        let mut url = config.authorize_url.clone();
+    pub fn authorize_url(&self, redirect: &Redirect) -> Url {
+        let mut url = redirect.authorize_url.clone();
         {
             let mut query = url.query_pairs_mut();
             query
-                .append_pair("client_id", &config.client_id)
+                .append_pair("client_id", &redirect.client_id)
                 .append_pair("response_type", "token")
                 .append_pair("redirect_uri", &self.redirect_uri)
                 .append_pair("state", self.state.secret());
@@ -95,15 +101,18 @@ mod tests {
     use crate::oauth::config::tests::sample;
 
     fn pending(now: u64) -> PendingRequest {
-        PendingRequest::new(&sample(), [7; STATE_BYTES], "/dashboard?x=1", now)
+        let config = sample();
+        let redirect = config.redirect.clone().unwrap();
+        PendingRequest::new(&config, &redirect, [7; STATE_BYTES], "/dashboard?x=1", now)
     }
 
     #[test]
     fn authorize_url_carries_every_parameter_form_encoded() {
         let mut config = sample();
         config.scopes = vec!["harvest:all".into(), "read write".replace(' ', "_")];
-        let p = PendingRequest::new(&config, [7; STATE_BYTES], "/", 0);
-        let url = p.authorize_url(&config);
+        let redirect = config.redirect.clone().unwrap();
+        let p = PendingRequest::new(&config, &redirect, [7; STATE_BYTES], "/", 0);
+        let url = p.authorize_url(&redirect);
         let pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
         assert_eq!(
             pairs,
@@ -122,9 +131,9 @@ mod tests {
 
     #[test]
     fn authorize_url_keeps_the_configured_query_and_omits_empty_scope() {
-        let mut config = sample();
-        config.authorize_url = Url::parse("https://a.example/auth?prompt=login").unwrap();
-        let url = pending(0).authorize_url(&config);
+        let mut redirect = sample().redirect.unwrap();
+        redirect.authorize_url = Url::parse("https://a.example/auth?prompt=login").unwrap();
+        let url = pending(0).authorize_url(&redirect);
         assert!(url
             .as_str()
             .starts_with("https://a.example/auth?prompt=login&client_id="));

@@ -5,7 +5,9 @@ use super::auth::{
     use_auth, AuthEvent, AuthProvider, Commands, ConfigSource, PendingCallback, SignInMode,
 };
 use super::dashboard::Dashboard;
-use super::views::Page;
+use super::profile::ProfileView;
+use crate::oauth::View;
+use super::views::{Page, Provider};
 use crate::state::Screen;
 use yew::prelude::*;
 
@@ -37,14 +39,23 @@ pub fn App(props: &AppProps) -> Html {
 fn Body() -> Html {
     let auth = use_auth();
     match (&auth.screen, auth.config.clone()) {
-        (Screen::SignedIn { session }, Some(config)) => html! {
+        (Screen::SignedIn { session }, Some(config)) if config.view == View::Harvest => html! {
             <Dashboard {config} session={session.clone()} on_unauthorized={auth.unauthorized.clone()}
+                on_sign_out={auth.sign_out.reform(|_: MouseEvent| ())} />
+        },
+        (Screen::SignedIn { session }, Some(config)) => html! {
+            <ProfileView {config} session={session.clone()} on_unauthorized={auth.unauthorized.clone()}
                 on_sign_out={auth.sign_out.reform(|_: MouseEvent| ())} />
         },
         (screen, config) => html! {
             <Page screen={screen.clone()} on_sign_in={auth.sign_in.reform(|_: MouseEvent| ())}
                 on_sign_in_redirect={auth.sign_in_redirect.reform(|_: MouseEvent| ())}
-                personal_token={config.is_some_and(|c| c.personal_access_token)}
+                provider={config.as_ref().map(|c| Provider {
+                    title: c.title.clone(),
+                    can_redirect: c.redirect.is_some(),
+                    paste: c.personal_access_token,
+                    paste_account: c.account_product.is_some(),
+                })}
                 on_personal_token={auth.personal_token.clone()} />
         },
     }

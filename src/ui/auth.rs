@@ -148,7 +148,7 @@ pub struct Auth {
     pub sign_in_redirect: Callback<()>,
     pub sign_out: Callback<()>,
     /// Starts a session from a pasted personal access token and account id.
-    pub personal_token: Callback<(String, u64)>,
+    pub personal_token: Callback<(String, Option<u64>)>,
     /// Report that the API answered 401: ends the session.
     pub unauthorized: Callback<()>,
 }
@@ -350,6 +350,10 @@ pub fn AuthProvider(props: &AuthProviderProps) -> Html {
         );
         Callback::from(move |()| {
             let Some(config) = config.clone() else { return };
+            if config.redirect.is_none() {
+                // Nothing to open: the signed-out screen offers the token field instead.
+                return;
+            }
             let redirect = |state: &UseReducerHandle<UiState>| match auth::prepare_sign_in(
                 &config,
                 &current_route(),
@@ -384,8 +388,8 @@ pub fn AuthProvider(props: &AuthProviderProps) -> Html {
             state.dispatch(Action::PopupOpened);
             let finish = {
                 let (state, config) = (state.clone(), config.clone());
-                move |query: &str, fragment: &str| match callback::parse(query, fragment) {
-                    Ok(Some(response)) => match auth::finish_sign_in(&config, response) {
+                move |query: &str, fragment: &str, path: &str| match callback::parse(query, fragment) {
+                    Ok(Some(response)) => match auth::finish_sign_in(&config, response.at(path)) {
                         Ok(done) => state.dispatch(Action::SignedIn(done.session)),
                         Err(e) => state.dispatch(Action::CallbackFailed(e)),
                     },
@@ -400,7 +404,7 @@ pub fn AuthProvider(props: &AuthProviderProps) -> Html {
             let on_result: Rc<dyn Fn(PopupResult)> = {
                 let (finish, state, config) = (finish.clone(), state.clone(), config.clone());
                 Rc::new(move |result| match result {
-                    PopupResult::Callback { query, fragment } => finish(&query, &fragment),
+                    PopupResult::Callback { query, fragment, path } => finish(&query, &fragment, &path),
                     PopupResult::Closed => {
                         auth::discard_pending(&config);
                         state.dispatch(Action::CallbackFailed(CallbackError::PopupClosed))
@@ -410,11 +414,11 @@ pub fn AuthProvider(props: &AuthProviderProps) -> Html {
             let on_broadcast: Rc<dyn Fn(PopupResult) -> bool> = {
                 let config = config.clone();
                 Rc::new(move |result| match result {
-                    PopupResult::Callback { query, fragment } => {
+                    PopupResult::Callback { query, fragment, path } => {
                         // Only a response carrying our own pending state is ours.
                         let ours = matches!(callback::parse(&query, &fragment), Ok(Some(r)) if auth::is_ours(&config, &r));
                         if ours {
-                            finish(&query, &fragment);
+                            finish(&query, &fragment, &path);
                         }
                         ours
                     }
@@ -451,7 +455,7 @@ pub fn AuthProvider(props: &AuthProviderProps) -> Html {
     };
     let personal_token = {
         let (state, config) = (state.clone(), (*config).clone());
-        Callback::from(move |(token, account): (String, u64)| {
+        Callback::from(move |(token, account): (String, Option<u64>)| {
             if let Some(config) = config.as_ref() {
                 state.dispatch(Action::SignedIn(auth::personal_session(
                     config, &token, account,

@@ -84,7 +84,7 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
                     Ok(list) => list.map(|a| a.accounts),
                     Err(e) => return report(&unauth, &accounts, e),
                 };
-                let list = candidates(&session.scope, listed);
+                let list = candidates(&session.scope, listed, "harvest");
                 let remembered = auth::remembered_account(&config);
                 let pick = list
                     .iter()

@@ -7,6 +7,7 @@
 mod app;
 mod auth;
 mod dashboard;
+mod profile;
 mod views;
 
 pub use app::{App, AppProps};
@@ -15,6 +16,7 @@ pub use auth::{
     ConfigSource, GateProps, NotAuthenticated, PendingCallback, SignInMode,
 };
 pub use dashboard::{Dashboard, DashboardProps};
+pub use profile::{ProfileProps, ProfileView};
 
 use crate::browser::location;
 use yew::Callback;
@@ -22,13 +24,26 @@ use yew::Callback;
 /// Starts the standalone app when this page is the app's own `index.html` (it carries the
 /// `implicit-oauth-boot` script); on a host page it does nothing.
 pub fn start_if_standalone() {
-    let standalone = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id("implicit-oauth-boot"))
-        .is_some();
-    if standalone {
+    if boot_script().is_some() {
         start();
     }
+}
+
+fn boot_script() -> Option<web_sys::Element> {
+    web_sys::window()?
+        .document()?
+        .get_element_by_id("implicit-oauth-boot")
+}
+
+/// `config.json` beside the app's own files (where the boot script lives), so that the app
+/// also finds it when opened on a deeper path, e.g. a provider's callback `/callback/aha`.
+fn config_url() -> String {
+    let beside_boot = || {
+        let page = url::Url::parse(&web_sys::window()?.location().href().ok()?).ok()?;
+        let boot = page.join(&boot_script()?.get_attribute("src")?).ok()?;
+        Some(boot.join("config.json").ok()?.to_string())
+    };
+    beside_boot().unwrap_or_else(|| "config.json".into())
 }
 
 /// Entry point of the standalone app: reads (and wipes) any callback from the address bar
@@ -36,7 +51,7 @@ pub fn start_if_standalone() {
 pub fn start() {
     let callback = PendingCallback::new(location::take_callback());
     yew::Renderer::<App>::with_props(AppProps {
-        config: ConfigSource::Url("config.json".into()),
+        config: ConfigSource::Url(config_url()),
         callback,
         mode: SignInMode::Redirect,
         on_event: Callback::noop(),

@@ -12,11 +12,23 @@ pub struct PageProps {
     /// Sign in on this page (redirect): offered when a sign-in window was closed or blocked.
     #[prop_or_default]
     pub on_sign_in_redirect: Callback<MouseEvent>,
-    /// Offer pasting a personal access token (and account id) instead of signing in.
+    /// What the configuration says about signing in (`None` before it has loaded).
     #[prop_or_default]
-    pub personal_token: bool,
+    pub provider: Option<Provider>,
     #[prop_or_default]
-    pub on_personal_token: Callback<(String, u64)>,
+    pub on_personal_token: Callback<(String, Option<u64>)>,
+}
+
+/// The signed-out screen's view of the configured provider.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Provider {
+    pub title: String,
+    /// The implicit grant is available (otherwise only a pasted token is).
+    pub can_redirect: bool,
+    /// Offer pasting a token.
+    pub paste: bool,
+    /// A pasted token needs an account id beside it (Harvest's personal access tokens).
+    pub paste_account: bool,
 }
 
 /// Every screen but the signed-in one.
@@ -38,15 +50,31 @@ pub fn Page(props: &PageProps) -> Html {
                 <p>{ "Edit config.json next to index.html (the README lists every field), then reload." }</p>
             </section>
         },
-        Screen::SignedOut { notice } => html! {
-            <section data-screen="signed-out">
-                <h1>{ "Sign in" }</h1>
-                { notice.as_ref().map(notice_view).unwrap_or_default() }
-                <p>{ "This app signs you in with your provider (OAuth 2.0) and reads your profile straight from its API. Your access token stays in this tab and is never sent anywhere else." }</p>
-                { sign_in("Sign in") }
-                if props.personal_token { <PersonalToken on_use={props.on_personal_token.clone()} /> }
-            </section>
-        },
+        Screen::SignedOut { notice } => {
+            let provider = props.provider.clone().unwrap_or(Provider {
+                title: "your provider".into(),
+                can_redirect: true,
+                paste: false,
+                paste_account: false,
+            });
+            let title = provider.title.clone();
+            html! {
+                <section data-screen="signed-out">
+                    <h1>{ format!("Sign in with {title}") }</h1>
+                    { notice.as_ref().map(notice_view).unwrap_or_default() }
+                    if provider.can_redirect {
+                        <p>{ format!("This app signs you in with {title} (OAuth 2.0) and reads your profile straight from its API. Your access token stays in this tab and is never sent anywhere else.") }</p>
+                        { sign_in("Sign in") }
+                    } else {
+                        <p id="no-sign-in">{ format!("{title} has no sign-in that a web page can use safely: its only way to grant access needs a client secret, and anything sent to your browser can be read by anyone. Create an access token in your {title} account and paste it here instead. It stays in this tab and is sent only to {title}'s API.") }</p>
+                    }
+                    if provider.paste {
+                        <PersonalToken on_use={props.on_personal_token.clone()} needs_account={provider.paste_account}
+                            open={!provider.can_redirect} />
+                    }
+                </section>
+            }
+        }
         Screen::Redirecting => html! {
             <section data-screen="redirecting" aria-busy="true">
                 <h1>{ "Signing in…" }</h1>
@@ -118,21 +146,27 @@ fn callback_error_view(error: &CallbackError) -> Html {
 
 #[derive(Properties, PartialEq)]
 struct PersonalTokenProps {
-    on_use: Callback<(String, u64)>,
+    on_use: Callback<(String, Option<u64>)>,
+    /// Ask for the account id too (Harvest's personal access tokens).
+    needs_account: bool,
+    /// Shown expanded: the only way in.
+    open: bool,
 }
 
-/// Harvest's other documented way in: a personal access token and an account id, pasted.
+/// A pasted token: Harvest's personal access token with its account id, or the only way in
+/// for providers without a browser grant.
 #[component]
 fn PersonalToken(props: &PersonalTokenProps) -> Html {
     let token = use_node_ref();
     let account = use_node_ref();
     let problem = use_state(|| None::<&'static str>);
     let submit = {
-        let (token, account, problem, on_use) = (
+        let (token, account, problem, on_use, needs_account) = (
             token.clone(),
             account.clone(),
             problem.clone(),
             props.on_use.clone(),
+            props.needs_account,
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -142,7 +176,12 @@ fn PersonalToken(props: &PersonalTokenProps) -> Html {
                     .unwrap_or_default()
             };
             let (t, a) = (value(&token), value(&account));
-            match (t.trim().is_empty(), a.trim().parse::<u64>()) {
+            let id = if needs_account {
+                a.trim().parse::<u64>().map(Some)
+            } else {
+                Ok(None)
+            };
+            match (t.trim().is_empty(), id) {
                 (true, _) => problem.set(Some("Paste the token first.")),
                 (false, Err(_)) => problem.set(Some("The account id is a number, shown next to the token on the provider's developers page.")),
                 (false, Ok(id)) => {
@@ -156,11 +195,13 @@ fn PersonalToken(props: &PersonalTokenProps) -> Html {
         })
     };
     html! {
-        <details class="pat">
-            <summary>{ "Use a personal access token instead" }</summary>
+        <details class="pat" open={props.open}>
+            <summary>{ if props.open { "Paste an access token" } else { "Use a personal access token instead" } }</summary>
             <form onsubmit={submit}>
-                <label>{ "Personal access token" }<input id="pat-token" type="password" autocomplete="off" ref={token} /></label>
-                <label>{ "Account id" }<input id="pat-account" inputmode="numeric" autocomplete="off" ref={account} /></label>
+                <label>{ "Access token" }<input id="pat-token" type="password" autocomplete="off" ref={token} /></label>
+                if props.needs_account {
+                    <label>{ "Account id" }<input id="pat-account" inputmode="numeric" autocomplete="off" ref={account} /></label>
+                }
                 if let Some(p) = *problem { <p role="alert" id="pat-problem">{ p }</p> }
                 <button id="pat-use" type="submit">{ "Use token" }</button>
             </form>
