@@ -60,6 +60,19 @@ if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
   $SUDO service nginx stop >/dev/null 2>&1 || true
 fi
 
+# The third-party authorization server for the interoperability tests (django-oauth-toolkit),
+# at the versions pinned in interop/dot/requirements.txt, in a git-ignored virtualenv.
+VENV=.tools/interop-venv
+if ! ( [ -x "$VENV/bin/python" ] && [ -f "$VENV/.installed" ] \
+       && cmp -s interop/dot/requirements.txt "$VENV/.installed" ); then
+  step "Installing django-oauth-toolkit into $VENV (interop/dot/requirements.txt)"
+  mkdir -p .tools
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check -r interop/dot/requirements.txt
+  cp interop/dot/requirements.txt "$VENV/.installed"
+fi
+
 step "Toolchain ready"
 printf '  %s\n' "$(trunk --version)" "$(wasm-bindgen --version)" "$(wasm-opt --version)" \
-  "$(chromedriver --version | cut -d' ' -f1-2)"
+  "$(chromedriver --version | cut -d' ' -f1-2)" \
+  "django-oauth-toolkit $("$VENV/bin/python" -c 'import importlib.metadata as m; print(m.version("django-oauth-toolkit"))')"

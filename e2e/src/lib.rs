@@ -3,6 +3,7 @@
 //!
 //! `dist/` must be built first (`make dist`; `make test` does it).
 
+pub mod interop;
 pub mod nginx;
 
 use fantoccini::elements::Element;
@@ -201,7 +202,7 @@ fn dist_dir() -> PathBuf {
     dir
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
         .unwrap()
         .local_addr()
@@ -317,7 +318,7 @@ impl Env {
                 port,
                 dist: &dist_dir(),
                 config_json: &config.to_string(),
-                provider_origins: &provider_url,
+                provider_origins: &site::provider_origins(&config.to_string()),
                 harness,
                 without_csp,
                 config_via_harness: !delay.is_zero(),

@@ -15,6 +15,18 @@ use url::Url;
 
 /// The Content-Security-Policy for the app, given the text of its `config.json`.
 pub fn content_security_policy(config_json: &str) -> String {
+    let origins = provider_origins(config_json);
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
+         connect-src 'self' {origins}; form-action 'self' {origins}; base-uri 'none'; object-src 'none'; \
+         frame-ancestors 'self'"
+    )
+}
+
+/// The origins of the URLs `config.json` names (authorize, API, accounts), space-separated.
+/// Preset defaults that the file does not spell out are not included: a deployment that
+/// relies on them lists them in its server's CSP (see deploy/nginx.conf).
+pub fn provider_origins(config_json: &str) -> String {
     let config: serde_json::Value = serde_json::from_str(config_json).unwrap_or_default();
     let mut origins: Vec<String> = ["api_base", "accounts_url", "authorize_url"]
         .iter()
@@ -25,12 +37,7 @@ pub fn content_security_policy(config_json: &str) -> String {
         .collect();
     origins.sort();
     origins.dedup();
-    let origins = origins.join(" ");
-    format!(
-        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
-         connect-src 'self' {origins}; form-action 'self' {origins}; base-uri 'none'; object-src 'none'; \
-         frame-ancestors 'self'"
-    )
+    origins.join(" ")
 }
 
 /// Serves `dir`, with `config_json` (if given) as `/config.json`, falling back to `index.html`

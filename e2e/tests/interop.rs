@@ -1,0 +1,132 @@
+//! The generic preset against an authorization server this project did not write:
+//! django-oauth-toolkit (Django), started on loopback with a registered public client that may
+//! use the implicit grant, and a protected resource answering CORS requests from the app.
+//!
+//! Each test: the app (generic preset, only URLs and client id configured), the server on its
+//! own origin, real login and consent pages, real redirects, real CORS.
+
+use e2e::interop::{Dot, CLIENT_ID, PASSWORD, USERNAME};
+use e2e::{free_port, Env, Options};
+use local_provider::profiles::Profile;
+use serde_json::json;
+use std::time::Duration;
+
+/// The app configured for the server (on `port`), plus `extra` config fields, and the server.
+async fn start(extra: serde_json::Value, token_lifetime: Duration) -> (Env, Dot) {
+    let port = free_port();
+    let server = format!("http://127.0.0.1:{port}");
+    let mut config = json!({
+        "preset": "generic",
+        "title": "the Django server",
+        "client_id": CLIENT_ID,
+        "authorize_url": format!("{server}/o/authorize/"),
+        "api_base": format!("{server}/api"),
+        "scopes": ["read", "write"],
+    });
+    for (k, v) in extra.as_object().unwrap() {
+        config[k] = v.clone();
+    }
+    let env = Env::with(Options {
+        profile: Profile::Generic,
+        config,
+        ..Options::default()
+    })
+    .await;
+    let origin = env.app_url.trim_end_matches('/');
+    let redirect_uri = format!("{}callback/generic", env.app_url);
+    let dot = Dot::start(port, origin, &redirect_uri, token_lifetime);
+    (env, dot)
+}
+
+/// From the signed-out screen to the server's consent page, logging in on the way.
+async fn to_consent(env: &Env) {
+    env.open("/").await;
+    env.screen("signed-out").await;
+    env.click("#sign-in").await;
+    env.wait_for("#id_username")
+        .await
+        .send_keys(USERNAME)
+        .await
+        .unwrap();
+    env.wait_for("#id_password")
+        .await
+        .send_keys(PASSWORD)
+        .await
+        .unwrap();
+    env.click("#login-submit").await;
+    env.wait_for("#authorize").await;
+}
+
+#[tokio::test]
+async fn sign_in_and_a_protected_call_with_the_token_in_the_header() {
+    let (env, _dot) = start(json!({}), Duration::from_secs(3600)).await;
+    to_consent(&env).await;
+    env.click("#authorize").await;
+    env.screen("signed-in").await;
+    assert_eq!(env.text("#user-name").await, "Ada Lovelace");
+    assert_eq!(env.text("[data-field=username]").await, "ada");
+    assert_eq!(env.text("[data-field=scope]").await, "read write");
+    assert_eq!(env.text("[data-field=token_in]").await, "header");
+    assert!(env.text("#expires").await.contains("expires in 59 minutes"));
+    let url = env.browser.current_url().await.unwrap();
+    assert_eq!((url.path(), url.query(), url.fragment()), ("/", None, None));
+    assert_eq!(env.all_storage().await, "[[],[]]");
+    env.close().await;
+}
+
+#[tokio::test]
+async fn a_protected_call_with_the_token_in_the_query() {
+    let (env, _dot) = start(json!({"token_transport": "query"}), Duration::from_secs(3600)).await;
+    to_consent(&env).await;
+    env.click("#authorize").await;
+    env.screen("signed-in").await;
+    assert_eq!(env.text("#user-name").await, "Ada Lovelace");
+    assert_eq!(env.text("[data-field=scope]").await, "read write");
+    assert_eq!(env.text("[data-field=token_in]").await, "query");
+    env.close().await;
+}
+
+#[tokio::test]
+async fn deny_shows_the_servers_error_and_stores_nothing() {
+    let (env, _dot) = start(json!({}), Duration::from_secs(3600)).await;
+    to_consent(&env).await;
+    env.click("#cancel").await;
+    env.screen("error").await;
+    assert_eq!(env.text("#error-code").await, "access_denied");
+    assert_eq!(env.all_storage().await, "[[],[]]");
+    env.close().await;
+}
+
+#[tokio::test]
+async fn a_narrower_grant_than_requested_is_shown_as_such() {
+    let (env, _dot) = start(json!({}), Duration::from_secs(3600)).await;
+    to_consent(&env).await;
+    env.click("#grant-scope option[value=read]").await;
+    env.click("#authorize").await;
+    env.screen("signed-in").await;
+    assert_eq!(env.text("[data-field=scope]").await, "read");
+    assert_eq!(
+        env.wait_for("#granted-scopes")
+            .await
+            .attr("data-scopes")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("read")
+    );
+    assert!(env.text("#narrowed").await.contains("write"));
+    env.close().await;
+}
+
+#[tokio::test]
+async fn the_servers_token_lifetime_ends_the_session() {
+    let (env, _dot) = start(json!({}), Duration::from_secs(8)).await;
+    to_consent(&env).await;
+    env.click("#authorize").await;
+    env.screen("signed-in").await;
+    assert_eq!(env.text("#user-name").await, "Ada Lovelace");
+    assert!(env.text("#expires").await.contains("seconds"));
+    env.screen("expired").await;
+    assert_eq!(env.all_storage().await, "[[],[]]");
+    env.close().await;
+}
