@@ -5,8 +5,11 @@ export PATH := $(HOME)/.cargo/bin:$(CURDIR)/.tools/node_modules/.bin:$(PATH)
 .PHONY: run test setup dist size
 
 ## run: build the app (release) and serve it with the local provider; prints the URL to open.
+# PROFILE picks the service the local provider impersonates and the app's preset:
+# harvest (default), forecast, aha, appnet, appharbor or generic.
+PROFILE ?= harvest
 run: dist
-	cargo run -p local-provider -- --port 9090 --app-dir dist --app-port 8080
+	cargo run -p local-provider -- --profile $(PROFILE) --port 9090 --app-dir dist --app-port 8080
 
 ## test: every check — fmt, clippy (native and wasm32), native tests, wasm tests in Chromium, end-to-end.
 test:

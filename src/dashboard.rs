@@ -219,11 +219,21 @@ mod tests {
             acct(3, "forecast"),
         ]);
         assert_eq!(
-            candidates(&Scope::parse("harvest:2 forecast:3"), listed.clone(), "harvest"),
+            candidates(
+                &Scope::parse("harvest:2 forecast:3"),
+                listed.clone(),
+                "harvest"
+            ),
             vec![acct(2, "harvest")]
         );
-        assert_eq!(candidates(&Scope::parse("all"), listed.clone(), "harvest").len(), 2);
-        assert_eq!(candidates(&Scope::parse("harvest:all"), listed.clone(), "harvest").len(), 2);
+        assert_eq!(
+            candidates(&Scope::parse("all"), listed.clone(), "harvest").len(),
+            2
+        );
+        assert_eq!(
+            candidates(&Scope::parse("harvest:all"), listed.clone(), "harvest").len(),
+            2
+        );
     }
 
     #[test]

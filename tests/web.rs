@@ -148,7 +148,13 @@ fn app_net_style_state_in_query_and_token_in_fragment_signs_in() {
 #[wasm_bindgen_test]
 fn a_pending_request_older_than_ten_minutes_is_rejected() {
     let config = config("memory");
-    let old = PendingRequest::new(&config, config.redirect.as_ref().unwrap(), [3; 32], "/", now_ms() - MAX_AGE_MS - 1_000);
+    let old = PendingRequest::new(
+        &config,
+        config.redirect.as_ref().unwrap(),
+        [3; 32],
+        "/",
+        now_ms() - MAX_AGE_MS - 1_000,
+    );
     storage::set(
         &format!("{}:pending", config.storage_namespace()),
         &old.to_json(),

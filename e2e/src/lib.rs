@@ -162,34 +162,6 @@ const COUNTING_JS: &str = r#"(() => {
     message: listeners.get("window:message") || 0, visibility: listeners.get("document:visibilitychange") || 0 });
 })();"#;
 
-/// The app's `config.json` for a preset, pointed at the local provider impersonating it. Each
-/// provider but Harvest (whose demo keeps the app's root) has its own callback path.
-pub fn preset_config(profile: Profile, provider_url: &str, app_url: &str) -> Value {
-    let id = profile.id();
-    let mut config = json!({
-        "preset": id,
-        "api_base": format!("{provider_url}{}", profile.api_base_path()),
-    });
-    if let Some(path) = profile.authorize_path() {
-        config["client_id"] = "local-demo".into();
-        config["authorize_url"] = format!("{provider_url}{path}").into();
-        config["redirect_uri"] = format!("{app_url}callback/{id}").into();
-    }
-    match profile {
-        Profile::Harvest => {
-            config["redirect_uri"] = app_url.into();
-            config["accounts_url"] = format!("{provider_url}/api/v2/accounts").into();
-        }
-        Profile::Forecast => {
-            config["accounts_url"] = format!("{provider_url}/api/v2/accounts").into();
-        }
-        Profile::AppNet => config["scopes"] = json!(["basic", "stream"]),
-        Profile::Generic => config["scopes"] = json!(["read", "write"]),
-        Profile::Aha | Profile::AppHarbor => {}
-    }
-    config
-}
-
 fn dist_dir() -> PathBuf {
     let dir = std::env::var_os("DIST_DIR")
         .map(PathBuf::from)
@@ -273,7 +245,7 @@ impl Env {
         let provider_addr = provider_listener.local_addr().unwrap();
         let provider_stop = serve_stoppable(provider_listener, router(provider.clone()));
         let provider_url = format!("http://{provider_addr}");
-        let mut config = preset_config(options.profile, &provider_url, &app_url);
+        let mut config = options.profile.app_config(&provider_url, &app_url);
         if let Value::Object(extra) = options.config {
             for (k, v) in extra {
                 if v.is_null() {

@@ -76,7 +76,11 @@ async fn sign_in_and_a_protected_call_with_the_token_in_the_header() {
 
 #[tokio::test]
 async fn a_protected_call_with_the_token_in_the_query() {
-    let (env, _dot) = start(json!({"token_transport": "query"}), Duration::from_secs(3600)).await;
+    let (env, _dot) = start(
+        json!({"token_transport": "query"}),
+        Duration::from_secs(3600),
+    )
+    .await;
     to_consent(&env).await;
     env.click("#authorize").await;
     env.screen("signed-in").await;

@@ -86,7 +86,10 @@ async fn appnet_splits_the_callback_and_reports_narrowed_scopes_in_a_header() {
     env.screen("signed-in").await;
     let redirect = env.provider.store.last_redirect().unwrap();
     let redirect = url::Url::parse(&redirect).unwrap();
-    assert!(redirect.query().unwrap().starts_with("state="), "{redirect}");
+    assert!(
+        redirect.query().unwrap().starts_with("state="),
+        "{redirect}"
+    );
     assert!(redirect.fragment().unwrap().contains("access_token="));
     assert_eq!(env.text("#user-name").await, "Ada Lovelace");
     assert_eq!(
@@ -118,10 +121,11 @@ async fn appharbor_has_no_sign_in_button_says_why_and_takes_a_pasted_token() {
         .is_empty());
     let why = env.text("#no-sign-in").await;
     assert!(why.contains("client secret"), "{why}");
-    let token =
-        env.provider
-            .store
-            .issue_with_scopes(vec![], vec![], Duration::from_secs(100 * 365 * 86_400));
+    let token = env.provider.store.issue_with_scopes(
+        vec![],
+        vec![],
+        Duration::from_secs(100 * 365 * 86_400),
+    );
     env.wait_for("#pat-token")
         .await
         .send_keys(&token)
@@ -155,7 +159,10 @@ async fn generic_provider_signs_in_and_shows_the_granted_scope() {
         .await
         .unwrap()
         .is_empty());
-    assert_eq!(calls(&env, "/api/me")[0].auth_scheme.as_deref(), Some("Bearer"));
+    assert_eq!(
+        calls(&env, "/api/me")[0].auth_scheme.as_deref(),
+        Some("Bearer")
+    );
     env.close().await;
 }
 
@@ -167,10 +174,7 @@ async fn a_callback_on_another_providers_path_cannot_complete_this_providers_sig
     env.open("/").await;
     env.click("#sign-in").await;
     let state = env.consent_state().await;
-    let token = env
-        .provider
-        .store
-        .issue(vec![], Duration::from_secs(3600));
+    let token = env.provider.store.issue(vec![], Duration::from_secs(3600));
     env.open(&format!(
         "/callback/aha#access_token={token}&token_type=bearer&state={state}"
     ))
@@ -182,7 +186,13 @@ async fn a_callback_on_another_providers_path_cannot_complete_this_providers_sig
         "[[],[]]",
         "the pending request is used up and nothing is stored"
     );
-    assert!(!env.browser.current_url().await.unwrap().as_str().contains(&token));
+    assert!(!env
+        .browser
+        .current_url()
+        .await
+        .unwrap()
+        .as_str()
+        .contains(&token));
     assert!(calls(&env, "/api/me").is_empty(), "no API call was made");
     env.close().await;
 }

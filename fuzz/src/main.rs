@@ -45,6 +45,17 @@ fn json_text() -> impl Strategy<Value = String> {
         Just("\"api_base\":\"https://api.example/v2\"".to_owned()),
         Just("\"scopes\":[\"a\",\"b c\"]".to_owned()),
         Just("\"rate_limit\":{\"requests\":0,\"per_seconds\":1}".to_owned()),
+        prop_oneof![
+            Just("harvest"),
+            Just("aha"),
+            Just("appharbor"),
+            Just("generic"),
+            Just("x")
+        ]
+        .prop_map(|p| format!("\"preset\":\"{p}\"")),
+        Just("\"subdomain\":\"acme\"".to_owned()),
+        any::<String>().prop_map(|s| format!("\"account_header\":{s:?}")),
+        any::<String>().prop_map(|s| format!("\"profile_path\":{s:?}")),
         any::<String>().prop_map(|s| format!("{s:?}:{s:?}")),
     ];
     prop_oneof![
@@ -106,7 +117,13 @@ fn main() {
             .run(&json_text(), |text| {
                 if let Ok(config) = Config::from_json(&text) {
                     // Anything accepted obeys the rules the rest of the app relies on.
-                    prop_assert!(config.redirect_uri.fragment().is_none());
+                    if let Some(r) = &config.redirect {
+                        prop_assert!(r.redirect_uri.fragment().is_none());
+                        prop_assert!(r.redirect_uri.query().is_none());
+                    }
+                    prop_assert!(config.account_header.as_deref().is_none_or(|h| h
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))));
                     prop_assert!(matches!(config.api_base.scheme(), "https" | "http"));
                     prop_assert!(config.rate_limit.requests > 0);
                 }

@@ -107,7 +107,7 @@ pub(crate) fn credentials(
     }
 }
 
-pub(crate) fn invalid_token() -> Response {
+fn invalid_token() -> Response {
     oauth_error(
         StatusCode::UNAUTHORIZED,
         "invalid_token",

@@ -210,9 +210,11 @@ pub async fn decide(
     } else {
         scope.join(" ")
     };
-    let token = p
-        .store
-        .issue_with_scopes(chosen, scope.split(' ').map(str::to_owned).collect(), lifetime);
+    let token = p.store.issue_with_scopes(
+        chosen,
+        scope.split(' ').map(str::to_owned).collect(),
+        lifetime,
+    );
     params.extend([
         ("access_token", token.as_str()),
         ("token_type", "bearer"),

@@ -137,12 +137,25 @@ async fn main() {
     let personal = provider
         .store
         .issue(harvest.clone(), Duration::from_secs(365 * 86_400));
-    println!(
-        "Personal access token for demos: {personal} (account id {})",
-        harvest[0]
-    );
+    match profile {
+        Profile::Harvest => println!(
+            "Personal access token for demos: {personal} (account id {})",
+            harvest[0]
+        ),
+        Profile::AppHarbor => {
+            println!("Access token to paste (AppHarbor has no browser sign-in): {personal}")
+        }
+        _ => {}
+    }
     if let Some(dir) = args.app_dir {
-        let app = spawn(loopback(args.app_port), site::router(dir, None))
+        // Harvest uses dist/config.json; the other profiles get their preset's config.
+        let config = (profile != Profile::Harvest).then(|| {
+            let app_url = format!("http://127.0.0.1:{}/", args.app_port);
+            profile
+                .app_config(&format!("http://{addr}"), &app_url)
+                .to_string()
+        });
+        let app = spawn(loopback(args.app_port), site::router(dir, config))
             .await
             .unwrap_or_else(|e| {
                 eprintln!("cannot listen on {}: {e}", loopback(args.app_port));

@@ -2,8 +2,9 @@
 //! service has (where the callback puts its parameters, what scopes look like, whether tokens
 //! expire, how the "who am I" call is made and answered). Selected with `--profile`.
 
-use crate::api::{credentials, invalid_token, Refusal};
+use crate::api::{credentials, Refusal};
 use crate::settings::CallbackPlacement;
+use crate::tokens::Grant;
 use crate::Provider;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
@@ -92,12 +93,44 @@ impl Profile {
     pub fn tokens_expire(self) -> bool {
         !matches!(self, Profile::AppNet | Profile::AppHarbor)
     }
+
+    /// The app's `config.json` for the matching preset, pointed at this provider: the
+    /// preset's defaults with only the URLs (and the demo client id) replaced. Each provider
+    /// but Harvest (whose demo keeps the app's root) has its own callback path.
+    /// `app_url` ends with `/`.
+    pub fn app_config(self, provider_url: &str, app_url: &str) -> serde_json::Value {
+        let id = self.id();
+        let mut config = json!({
+            "preset": id,
+            "api_base": format!("{provider_url}{}", self.api_base_path()),
+        });
+        if let Some(path) = self.authorize_path() {
+            config["client_id"] = "local-demo".into();
+            config["authorize_url"] = format!("{provider_url}{path}").into();
+            config["redirect_uri"] = format!("{app_url}callback/{id}").into();
+        }
+        match self {
+            Profile::Harvest => {
+                config["redirect_uri"] = app_url.into();
+                config["accounts_url"] = format!("{provider_url}/api/v2/accounts").into();
+            }
+            Profile::Forecast => {
+                config["accounts_url"] = format!("{provider_url}/api/v2/accounts").into();
+            }
+            Profile::AppNet => config["scopes"] = json!(["basic", "stream"]),
+            Profile::Generic => config["scopes"] = json!(["read", "write"]),
+            Profile::Aha | Profile::AppHarbor => {}
+        }
+        config
+    }
 }
 
-/// The live grant behind a request's token (either transport), or the refusal to send.
-fn grant(p: &Provider, headers: &HeaderMap, query: Option<&str>) -> Result<crate::tokens::Grant, Response> {
-    let creds = credentials(headers, query).map_err(IntoResponse::into_response)?;
-    p.store.live_grant(&creds.token).ok_or_else(invalid_token)
+/// The live grant behind a request's token (either transport), or why there is none.
+fn grant(p: &Provider, headers: &HeaderMap, query: Option<&str>) -> Result<Grant, Refusal> {
+    let creds = credentials(headers, query)?;
+    p.store
+        .live_grant(&creds.token)
+        .ok_or(Refusal::InvalidToken)
 }
 
 /// Forecast: `GET /whoami`, with the account in `Forecast-Account-ID`.
@@ -108,7 +141,7 @@ pub async fn forecast_whoami(
 ) -> Response {
     let grant = match grant(&p, &headers, q.as_deref()) {
         Ok(g) => g,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     let account = headers
         .get("forecast-account-id")
@@ -145,7 +178,7 @@ pub async fn aha_me(
     RawQuery(q): RawQuery,
 ) -> Response {
     if let Err(r) = grant(&p, &headers, q.as_deref()) {
-        return r;
+        return r.into_response();
     }
     let u = &p.user;
     Json(json!({ "user": {
@@ -163,7 +196,7 @@ pub async fn appnet_me(
 ) -> Response {
     let grant = match grant(&p, &headers, q.as_deref()) {
         Ok(g) => g,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     let u = &p.user;
     let mut response = Json(json!({
@@ -185,7 +218,7 @@ pub async fn appharbor_user(
     RawQuery(q): RawQuery,
 ) -> Response {
     if let Err(r) = grant(&p, &headers, q.as_deref()) {
-        return r;
+        return r.into_response();
     }
     let u = &p.user;
     Json(json!({
@@ -203,7 +236,7 @@ pub async fn generic_me(
 ) -> Response {
     let grant = match grant(&p, &headers, q.as_deref()) {
         Ok(g) => g,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     let u = &p.user;
     Json(json!({

@@ -179,7 +179,9 @@ mod tests {
     #[test]
     fn each_preset_sends_the_token_its_own_way() {
         let redirect = "https://app.example/cb";
-        let forecast = preset(serde_json::json!({"preset": "forecast", "client_id": "c", "redirect_uri": redirect}));
+        let forecast = preset(
+            serde_json::json!({"preset": "forecast", "client_id": "c", "redirect_uri": redirect}),
+        );
         let r = request(&forecast, &session(), "whoami", Some(9)).unwrap();
         assert_eq!(r.url.as_str(), "https://api.forecastapp.com/whoami");
         assert_eq!(
@@ -189,17 +191,28 @@ mod tests {
                 ("Forecast-Account-ID".to_owned(), "9".to_owned())
             ]
         );
-        let aha = preset(serde_json::json!({"preset": "aha", "subdomain": "acme", "client_id": "c", "redirect_uri": redirect}));
+        let aha = preset(
+            serde_json::json!({"preset": "aha", "subdomain": "acme", "client_id": "c", "redirect_uri": redirect}),
+        );
         let r = request(&aha, &session(), "me", None).unwrap();
         assert_eq!(r.url.as_str(), "https://acme.aha.io/api/v1/me");
-        assert_eq!(r.headers, vec![("Authorization".to_owned(), "Bearer T0K".to_owned())]);
+        assert_eq!(
+            r.headers,
+            vec![("Authorization".to_owned(), "Bearer T0K".to_owned())]
+        );
         let appharbor = preset(serde_json::json!({"preset": "appharbor"}));
         let r = request(&appharbor, &session(), "user", None).unwrap();
         assert_eq!(r.url.as_str(), "https://appharbor.com/user");
-        assert_eq!(r.headers, vec![("Authorization".to_owned(), "BEARER T0K".to_owned())]);
+        assert_eq!(
+            r.headers,
+            vec![("Authorization".to_owned(), "BEARER T0K".to_owned())]
+        );
         let query = preset(serde_json::json!({"preset": "appharbor", "token_transport": "query"}));
         let r = request(&query, &session(), "user", Some(3)).unwrap();
-        assert_eq!(r.url.as_str(), "https://appharbor.com/user?access_token=T0K");
+        assert_eq!(
+            r.url.as_str(),
+            "https://appharbor.com/user?access_token=T0K"
+        );
         assert!(r.headers.is_empty());
     }
 

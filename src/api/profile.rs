@@ -58,11 +58,9 @@ fn text(value: &Value) -> Option<String> {
         Value::String(s) => s.clone(),
         Value::Number(n) => n.to_string(),
         Value::Bool(b) => b.to_string(),
-        Value::Array(items) if items.iter().all(|i| !i.is_object() && !i.is_array()) => items
-            .iter()
-            .filter_map(text)
-            .collect::<Vec<_>>()
-            .join(", "),
+        Value::Array(items) if items.iter().all(|i| !i.is_object() && !i.is_array()) => {
+            items.iter().filter_map(text).collect::<Vec<_>>().join(", ")
+        }
         _ => return None,
     };
     Some(s.chars().take(MAX_CHARS).collect())
@@ -91,12 +89,25 @@ mod tests {
     #[test]
     fn each_providers_wrapper_is_unwrapped() {
         for (body, name) in [
-            (json!({"user": {"name": "Aha Person", "id": "1"}}), "Aha Person"),
-            (json!({"data": {"username": "adn", "id": "2"}, "meta": {"code": 200}}), "adn"),
-            (json!({"current_user": {"email": "f@x.example", "id": 3}}), "f@x.example"),
+            (
+                json!({"user": {"name": "Aha Person", "id": "1"}}),
+                "Aha Person",
+            ),
+            (
+                json!({"data": {"username": "adn", "id": "2"}, "meta": {"code": 200}}),
+                "adn",
+            ),
+            (
+                json!({"current_user": {"email": "f@x.example", "id": 3}}),
+                "f@x.example",
+            ),
             (json!({"username": "harbor", "id": 4}), "harbor"),
         ] {
-            assert_eq!(Profile::from_json(&body).display_name(), Some(name), "{body}");
+            assert_eq!(
+                Profile::from_json(&body).display_name(),
+                Some(name),
+                "{body}"
+            );
         }
     }
 
@@ -119,7 +130,10 @@ mod tests {
         assert!(Profile::from_json(&json!([1, 2])).fields.is_empty());
         let many: serde_json::Map<String, Value> =
             (0..50).map(|i| (format!("f{i:02}"), json!(i))).collect();
-        assert_eq!(Profile::from_json(&Value::Object(many)).fields.len(), MAX_FIELDS);
+        assert_eq!(
+            Profile::from_json(&Value::Object(many)).fields.len(),
+            MAX_FIELDS
+        );
     }
 
     #[test]

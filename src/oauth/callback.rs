@@ -280,7 +280,9 @@ mod tests {
     }
 
     fn run(query: &str, fragment: &str) -> Result<Completed, CallbackError> {
-        let response = parse(query, fragment)?.expect("a callback").at(CALLBACK_PATH);
+        let response = parse(query, fragment)?
+            .expect("a callback")
+            .at(CALLBACK_PATH);
         complete(response, Some(pending()), "harvest", NOW)
     }
 
@@ -515,7 +517,13 @@ mod tests {
         let redirect = config.redirect.clone().unwrap();
         let p = PendingRequest::new(&config, &redirect, [9; STATE_BYTES], "/", NOW);
         let q = query_with(p.state.secret(), "access_token=a&token_type=bearer");
-        let done = complete(parse(&q, "").unwrap().unwrap().at(CALLBACK_PATH), Some(p), "harvest", NOW).unwrap();
+        let done = complete(
+            parse(&q, "").unwrap().unwrap().at(CALLBACK_PATH),
+            Some(p),
+            "harvest",
+            NOW,
+        )
+        .unwrap();
         assert_eq!(done.session.scope.tokens(), ["harvest:all"]);
     }
 

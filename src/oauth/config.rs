@@ -188,7 +188,10 @@ impl Config {
         let preset = preset::find(preset_id).ok_or_else(|| {
             field(
                 "preset",
-                &format!("{preset_id:?} is not a preset; use one of {}", preset::names()),
+                &format!(
+                    "{preset_id:?} is not a preset; use one of {}",
+                    preset::names()
+                ),
             )
         })?;
         let provider = raw.provider.unwrap_or_else(|| preset.id.to_owned());
@@ -243,18 +246,24 @@ impl Config {
                 &format!("{bad:?} is not a scope token (no spaces, quotes or backslashes)"),
             ));
         }
-        let api_base = url_of("api_base", raw.api_base, preset.api_base)?
-            .ok_or_else(|| field("api_base", "is required: the base URL of the provider's API"))?;
+        let api_base = url_of("api_base", raw.api_base, preset.api_base)?.ok_or_else(|| {
+            field(
+                "api_base",
+                "is required: the base URL of the provider's API",
+            )
+        })?;
         let api_base = endpoint("api_base", &api_base)?;
         let accounts_url = url_of("accounts_url", raw.accounts_url, preset.accounts_url)?
             .map(|u| endpoint("accounts_url", &u))
             .transpose()?;
         let rate_limit = raw
             .rate_limit
-            .or(preset.rate_limit.map(|(requests, per_seconds)| RateLimitConfig {
-                requests,
-                per_seconds,
-            }))
+            .or(preset
+                .rate_limit
+                .map(|(requests, per_seconds)| RateLimitConfig {
+                    requests,
+                    per_seconds,
+                }))
             .unwrap_or_default();
         if rate_limit.requests == 0 || rate_limit.per_seconds == 0 || rate_limit.per_seconds > 3600
         {
@@ -268,7 +277,10 @@ impl Config {
         }
         let auth_scheme = raw.auth_scheme.unwrap_or_else(|| preset.auth_scheme.into());
         if !is_scheme_word(&auth_scheme) {
-            return Err(field("auth_scheme", "use one word of letters, e.g. \"Bearer\""));
+            return Err(field(
+                "auth_scheme",
+                "use one word of letters, e.g. \"Bearer\"",
+            ));
         }
         let token_param = name_field("token_param", raw.token_param, Some(preset.token_param))?
             .unwrap_or_default();
@@ -320,7 +332,10 @@ impl Config {
     /// Namespace for this configuration's storage keys, so two instances on one page (other
     /// provider or client id) never read each other's pending requests or sessions.
     pub fn storage_namespace(&self) -> String {
-        let client_id = self.redirect.as_ref().map_or("paste", |r| r.client_id.as_str());
+        let client_id = self
+            .redirect
+            .as_ref()
+            .map_or("paste", |r| r.client_id.as_str());
         let client: String = form_urlencoded::byte_serialize(client_id.as_bytes()).collect();
         format!("implicit-oauth:{}:{}", self.provider, client)
     }
@@ -366,9 +381,13 @@ fn name_field(
     if let Some(v) = &value {
         let ok = !v.is_empty()
             && v.len() <= 60
-            && v.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b));
+            && v.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b));
         if !ok {
-            return Err(field(name, &format!("{v:?} is not a header or parameter name")));
+            return Err(field(
+                name,
+                &format!("{v:?} is not a header or parameter name"),
+            ));
         }
     }
     Ok(value)
@@ -387,8 +406,12 @@ fn redirect(
             "must be the client id the provider issued for this app",
         ));
     }
-    let authorize_url = authorize_url
-        .ok_or_else(|| field("authorize_url", "is required: the provider's authorize endpoint"))?;
+    let authorize_url = authorize_url.ok_or_else(|| {
+        field(
+            "authorize_url",
+            "is required: the provider's authorize endpoint",
+        )
+    })?;
     let authorize_url = endpoint("authorize_url", &authorize_url)?;
     if let Some((name, _)) = authorize_url
         .query_pairs()
@@ -613,7 +636,10 @@ pub(crate) mod tests {
         assert_eq!(c.provider, "harvest");
         assert_eq!(c.title, "Harvest");
         let r = c.redirect.as_ref().unwrap();
-        assert_eq!(r.authorize_url.as_str(), "https://id.getharvest.com/oauth2/authorize");
+        assert_eq!(
+            r.authorize_url.as_str(),
+            "https://id.getharvest.com/oauth2/authorize"
+        );
         assert_eq!(c.api_base.as_str(), "https://api.harvestapp.com/v2");
         assert_eq!(
             c.accounts_url.as_ref().unwrap().as_str(),
@@ -624,7 +650,13 @@ pub(crate) mod tests {
         assert_eq!(c.account_header.as_deref(), Some("Harvest-Account-Id"));
         assert_eq!(c.account_product.as_deref(), Some("harvest"));
         assert_eq!(c.view, View::Harvest);
-        assert_eq!(c.rate_limit, RateLimitConfig { requests: 100, per_seconds: 15 });
+        assert_eq!(
+            c.rate_limit,
+            RateLimitConfig {
+                requests: 100,
+                per_seconds: 15
+            }
+        );
     }
 
     #[test]
@@ -728,16 +760,27 @@ pub(crate) mod tests {
         }))
         .unwrap();
         assert_eq!(
-            (c.provider.as_str(), c.title.as_str(), c.auth_scheme.as_str(), c.token_param.as_str()),
+            (
+                c.provider.as_str(),
+                c.title.as_str(),
+                c.auth_scheme.as_str(),
+                c.token_param.as_str()
+            ),
             ("harvest-eu", "Harvest (EU)", "Token", "token")
         );
-        assert_eq!(c.redirect.unwrap().authorize_url.as_str(), "https://id.example/authorize");
+        assert_eq!(
+            c.redirect.unwrap().authorize_url.as_str(),
+            "https://id.example/authorize"
+        );
         assert_eq!(c.api_base.as_str(), "https://api.example/v2");
         assert_eq!(c.token_transport, TokenTransport::Header);
         assert_eq!(c.account_param.as_deref(), Some("acct"));
         assert_eq!(c.account_header.as_deref(), Some("X-Account"));
         assert_eq!(c.granted_scopes_header.as_deref(), Some("X-Scopes"));
-        assert_eq!((c.profile_path.as_str(), c.view), ("people/me", View::Profile));
+        assert_eq!(
+            (c.profile_path.as_str(), c.view),
+            ("people/me", View::Profile)
+        );
         assert_eq!(c.rate_limit.requests, 5);
     }
 
@@ -746,12 +789,30 @@ pub(crate) mod tests {
         let err = with("preset", "myspace".into()).unwrap_err();
         assert_eq!(bad_field(Err(err.clone())), "preset");
         assert!(err.to_string().contains("harvest, forecast"), "{err}");
-        assert_eq!(bad_field(with("account_header", "X-A\r\nX-B".into())), "account_header");
-        assert_eq!(bad_field(with("account_header", "X-A: 1".into())), "account_header");
-        assert_eq!(bad_field(with("token_param", "a=b&c".into())), "token_param");
-        assert_eq!(bad_field(with("auth_scheme", "Bearer x".into())), "auth_scheme");
-        assert_eq!(bad_field(with("profile_path", "//evil.example/x".into())), "profile_path");
-        assert_eq!(bad_field(with("profile_path", "https://evil.example/".into())), "profile_path");
+        assert_eq!(
+            bad_field(with("account_header", "X-A\r\nX-B".into())),
+            "account_header"
+        );
+        assert_eq!(
+            bad_field(with("account_header", "X-A: 1".into())),
+            "account_header"
+        );
+        assert_eq!(
+            bad_field(with("token_param", "a=b&c".into())),
+            "token_param"
+        );
+        assert_eq!(
+            bad_field(with("auth_scheme", "Bearer x".into())),
+            "auth_scheme"
+        );
+        assert_eq!(
+            bad_field(with("profile_path", "//evil.example/x".into())),
+            "profile_path"
+        );
+        assert_eq!(
+            bad_field(with("profile_path", "https://evil.example/".into())),
+            "profile_path"
+        );
     }
 
     #[test]

@@ -11,8 +11,8 @@ pub mod session;
 
 pub use callback::{CallbackError, Completed, ProviderError};
 pub use config::{Config, ConfigError, RateLimitConfig, Redirect, TokenStorage, TokenTransport};
-pub use preset::{Grant, View};
 pub use pending::PendingRequest;
+pub use preset::{Grant, View};
 pub use scope::Scope;
 pub use secret::{AccessToken, State};
 pub use session::Session;

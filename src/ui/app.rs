@@ -6,8 +6,8 @@ use super::auth::{
 };
 use super::dashboard::Dashboard;
 use super::profile::ProfileView;
-use crate::oauth::View;
 use super::views::{Page, Provider};
+use crate::oauth::View;
 use crate::state::Screen;
 use yew::prelude::*;
 

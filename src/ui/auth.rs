@@ -388,7 +388,9 @@ pub fn AuthProvider(props: &AuthProviderProps) -> Html {
             state.dispatch(Action::PopupOpened);
             let finish = {
                 let (state, config) = (state.clone(), config.clone());
-                move |query: &str, fragment: &str, path: &str| match callback::parse(query, fragment) {
+                move |query: &str, fragment: &str, path: &str| match callback::parse(
+                    query, fragment,
+                ) {
                     Ok(Some(response)) => match auth::finish_sign_in(&config, response.at(path)) {
                         Ok(done) => state.dispatch(Action::SignedIn(done.session)),
                         Err(e) => state.dispatch(Action::CallbackFailed(e)),
@@ -404,7 +406,11 @@ pub fn AuthProvider(props: &AuthProviderProps) -> Html {
             let on_result: Rc<dyn Fn(PopupResult)> = {
                 let (finish, state, config) = (finish.clone(), state.clone(), config.clone());
                 Rc::new(move |result| match result {
-                    PopupResult::Callback { query, fragment, path } => finish(&query, &fragment, &path),
+                    PopupResult::Callback {
+                        query,
+                        fragment,
+                        path,
+                    } => finish(&query, &fragment, &path),
                     PopupResult::Closed => {
                         auth::discard_pending(&config);
                         state.dispatch(Action::CallbackFailed(CallbackError::PopupClosed))
@@ -414,7 +420,11 @@ pub fn AuthProvider(props: &AuthProviderProps) -> Html {
             let on_broadcast: Rc<dyn Fn(PopupResult) -> bool> = {
                 let config = config.clone();
                 Rc::new(move |result| match result {
-                    PopupResult::Callback { query, fragment, path } => {
+                    PopupResult::Callback {
+                        query,
+                        fragment,
+                        path,
+                    } => {
                         // Only a response carrying our own pending state is ours.
                         let ours = matches!(callback::parse(&query, &fragment), Ok(Some(r)) if auth::is_ours(&config, &r));
                         if ours {
