@@ -145,6 +145,52 @@ fn app_net_style_state_in_query_and_token_in_fragment_signs_in() {
     assert_eq!(window().location().hash().unwrap(), "");
 }
 
+/// A configuration whose callback page is `/callback/elsewhere` (not the test page's path).
+fn config_with_callback_path() -> Config {
+    Config::from_json(
+        r#"{"provider":"elsewhere","client_id":"web-test-path","authorize_url":"http://127.0.0.1:9/oauth2/authorize",
+            "redirect_uri":"http://127.0.0.1:9/callback/elsewhere","api_base":"http://127.0.0.1:9/v2"}"#,
+    )
+    .unwrap()
+}
+
+#[wasm_bindgen_test]
+fn a_response_that_did_not_arrive_on_the_callback_path_is_rejected() {
+    // Delivered straight to this page: the callback page never saw it.
+    let config = config_with_callback_path();
+    let url = auth::prepare_sign_in(&config, "/").unwrap();
+    set_url(&format!(
+        "#state={}&access_token=PATH&token_type=bearer",
+        state_of(&url)
+    ));
+    let result = auth::finish_sign_in(&config, location::take_callback().unwrap().unwrap());
+    assert_eq!(result.unwrap_err(), CallbackError::WrongCallbackPath);
+    assert!(
+        !all_storage().contains("web-test-path"),
+        "{}",
+        all_storage()
+    );
+}
+
+#[wasm_bindgen_test]
+fn a_response_handed_on_by_the_callback_page_counts_as_arriving_there() {
+    // What static/callback.js does before moving a redirect response to the host page.
+    let config = config_with_callback_path();
+    let url = auth::prepare_sign_in(&config, "/").unwrap();
+    storage::set(location::ARRIVED_KEY, "/callback/elsewhere");
+    set_url(&format!(
+        "#state={}&access_token=PATH&token_type=bearer",
+        state_of(&url)
+    ));
+    let done = auth::finish_sign_in(&config, location::take_callback().unwrap().unwrap()).unwrap();
+    assert_eq!(done.session.access_token.secret(), "PATH");
+    assert_eq!(
+        storage::get(location::ARRIVED_KEY),
+        None,
+        "the mark is used once"
+    );
+}
+
 #[wasm_bindgen_test]
 fn a_pending_request_older_than_ten_minutes_is_rejected() {
     let config = config("memory");
@@ -314,7 +360,8 @@ async fn gates_and_hook_follow_a_completed_sign_in_and_a_host_sign_out() {
         "state={}&access_token=T&token_type=bearer&scope=harvest%3A42",
         state_of(&url)
     );
-    let response = callback::parse(&query, "").unwrap().unwrap();
+    // Delivered at the configured callback path, as `take_callback` would record it.
+    let response = callback::parse(&query, "").unwrap().unwrap().at("/");
     let commands = Commands::default();
     let root = mount_gates(
         config,
