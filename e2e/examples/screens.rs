@@ -2,6 +2,7 @@
 //! screens` (after `make dist`). Writes `target/screens/*.png`.
 
 use e2e::{Env, Options};
+use local_provider::profiles::Profile;
 use serde_json::json;
 use std::path::PathBuf;
 
@@ -62,5 +63,31 @@ async fn main() {
     env.open("/").await;
     env.screen("config-error").await;
     shot(&env, "6-config-error").await;
+    env.close().await;
+
+    // A profile-view preset (App.net: a narrowed grant) and the paste-only preset (AppHarbor).
+    let env = Env::with(Options {
+        profile: Profile::AppNet,
+        ..Options::default()
+    })
+    .await;
+    env.browser.set_window_size(900, 650).await.unwrap();
+    env.open("/").await;
+    env.click("#sign-in").await;
+    env.click("input[name=scope][value=stream]").await;
+    shot(&env, "7-appnet-consent").await;
+    env.click("#allow").await;
+    env.wait_for("#granted-scopes").await;
+    shot(&env, "7-appnet-profile").await;
+    env.close().await;
+    let env = Env::with(Options {
+        profile: Profile::AppHarbor,
+        ..Options::default()
+    })
+    .await;
+    env.browser.set_window_size(900, 650).await.unwrap();
+    env.open("/").await;
+    env.wait_for("#no-sign-in").await;
+    shot(&env, "8-appharbor-signed-out").await;
     env.close().await;
 }
