@@ -129,7 +129,9 @@ async fn exceeding_the_rate_limit_answers_429_with_retry_after_exposed_to_cors()
     let (status, headers, _) = get_json(&app, &uri).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(headers[header::RETRY_AFTER], "2");
-    let exposed = headers[header::ACCESS_CONTROL_EXPOSE_HEADERS].to_str().unwrap();
+    let exposed = headers[header::ACCESS_CONTROL_EXPOSE_HEADERS]
+        .to_str()
+        .unwrap();
     assert!(exposed.split(", ").any(|h| h == "Retry-After"), "{exposed}");
 }
 
@@ -148,8 +150,13 @@ async fn retry_after_can_be_hidden_from_cors_like_some_real_apis() {
     .await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
     // Other headers may be exposed (App.net's X-OAuth-Scopes), but not Retry-After.
-    let exposed = headers[header::ACCESS_CONTROL_EXPOSE_HEADERS].to_str().unwrap();
-    assert!(!exposed.to_ascii_lowercase().contains("retry-after"), "{exposed}");
+    let exposed = headers[header::ACCESS_CONTROL_EXPOSE_HEADERS]
+        .to_str()
+        .unwrap();
+    assert!(
+        !exposed.to_ascii_lowercase().contains("retry-after"),
+        "{exposed}"
+    );
 }
 
 #[tokio::test]
