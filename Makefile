@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/.tools/node_modules/.bin:$(PATH)
 
-.PHONY: run test setup dist size
+.PHONY: run test setup dist size bench
 
 ## run: build the app (release) and serve it with the local provider; prints the URL to open.
 # PROFILE picks the service the local provider impersonates and the app's preset:
@@ -25,3 +25,7 @@ dist: setup
 ## size: raw and gzip bytes of the wasm and JS in dist/ (a measurement, not a test).
 size: dist
 	scripts/size.sh
+
+## bench: measurements (not part of make test): sizes beside the JavaScript peers; writes BENCHMARKS.md.
+bench: dist
+	bench/run.sh

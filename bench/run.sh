@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# `make bench`: measurements, not tests. Prints a table and writes BENCHMARKS.md with the date,
+# the machine and the command. So far: bundle size beside the JavaScript peers (issue #8 lists
+# the measurements still to come: callback latency, API throughput, rendering and memory).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PEERS=bench/.peers   # git-ignored
+if [ ! -f "$PEERS/.installed" ]; then
+  echo "==> Installing the JavaScript peers into $PEERS (hellojs, jso, oidc-client-ts)"
+  mkdir -p "$PEERS"
+  npm install --prefix "$PEERS" --no-save --no-audit --no-fund --loglevel=error \
+    hellojs@1.21.4 jso@4.1.1 oidc-client-ts@3.5.0
+  touch "$PEERS/.installed"
+fi
+
+size=$(node bench/size.mjs dist "$PEERS")
+echo "$size"
+
+machine="$(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -sm)"
+{
+  echo "# Benchmarks"
+  echo
+  echo "Measured by \`make bench\` (\`bench/run.sh\`) on $(date -u +%Y-%m-%d), $machine;"
+  echo "$(rustc --version), trunk release build with wasm-opt -Oz, commit $(git rev-parse --short HEAD)."
+  echo "Figures are measurements, not test assertions; run \`make bench\` to regenerate this file."
+  echo
+  echo "## Bundle size"
+  echo
+  echo "Every file the app (\`index.html\`) and the embed demo load, beside the browser bundles of"
+  echo "the JavaScript peers from npm (installed by the bench into the git-ignored \`bench/.peers\`)."
+  echo "Brotli at quality 11 and gzip -9, both from Node's zlib."
+  echo
+  echo "$size"
+  echo
+  echo "## Not measured yet"
+  echo
+  echo "Callback latency against a JavaScript peer page, API throughput against the ideal"
+  echo "rate-limited schedule, and rendering 10 000 entries with memory (issue #8)."
+} > BENCHMARKS.md
+echo "==> wrote BENCHMARKS.md"
