@@ -14,8 +14,17 @@ if [ ! -f "$PEERS/.installed" ]; then
   touch "$PEERS/.installed"
 fi
 
+if ! (command -v twiggy >/dev/null && twiggy --version | grep -q " 0.8.0"); then
+  echo "==> Installing twiggy 0.8.0 (the wasm size profiler; a few minutes)"
+  cargo install --locked twiggy --version 0.8.0
+fi
+
 size=$(node bench/size.mjs dist "$PEERS")
 echo "$size"
+# trunk's release build leaves cargo's own output, with function names, in the target dir.
+WASM=target/wasm32-unknown-unknown/release/implicit-oauth.wasm
+breakdown=$(twiggy top -n 1000000 -f csv "$WASM" | node bench/twiggy.mjs)
+echo "$breakdown"
 
 machine="$(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -sm)"
 {
@@ -32,6 +41,14 @@ machine="$(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' 
   echo "Brotli at quality 11 and gzip -9, both from Node's zlib."
   echo
   echo "$size"
+  echo
+  echo "## Where the wasm's bytes go"
+  echo
+  echo "\`twiggy top\` of \`$WASM\` (cargo's release output, before wasm-bindgen and wasm-opt, so"
+  echo "with names), grouped by crate by \`bench/twiggy.mjs\`. Serde code generated for this crate's"
+  echo "types counts as \`implicit_oauth\` (\`Config::from_json\` alone is one of the largest items)."
+  echo
+  echo "$breakdown"
   echo
   echo "## Not measured yet"
   echo
