@@ -177,7 +177,12 @@ impl Entries {
 
 /// Hours as `12.75` with no float noise (Harvest's hours are decimals of at most 2 places).
 pub fn format_hours(hours: f64) -> String {
-    format!("{:.2}", (hours * 100.0).round() / 100.0)
+    // Whole hundredths, printed as integers: `{:.2}` on an f64 pulls core's float formatting
+    // (about 11 KB of wasm) into the bundle for this one call.
+    let hundredths = (hours * 100.0).round() as i64;
+    let sign = if hundredths < 0 { "-" } else { "" };
+    let n = hundredths.unsigned_abs();
+    format!("{sign}{}.{:02}", n / 100, n % 100)
 }
 
 #[cfg(test)]
@@ -341,5 +346,8 @@ mod tests {
     fn hours_format_without_float_noise() {
         assert_eq!(format_hours(0.1 + 0.2), "0.30");
         assert_eq!(format_hours(1209.75), "1209.75");
+        assert_eq!(format_hours(0.004), "0.00");
+        assert_eq!(format_hours(2.005_000_1), "2.01");
+        assert_eq!(format_hours(-1.5), "-1.50");
     }
 }
