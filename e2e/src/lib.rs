@@ -456,6 +456,12 @@ impl Env {
         self.wait_for("#entries-status").await;
     }
 
+    /// On the profile view: the granted scopes as the app understood them, space-separated.
+    pub async fn granted_scopes(&self) -> String {
+        let shown = self.wait_for("#granted-scopes").await;
+        shown.attr("data-scopes").await.unwrap().unwrap_or_default()
+    }
+
     /// On the provider's consent page: the `state` the app sent, from the page's URL.
     pub async fn consent_state(&self) -> String {
         self.wait_for("#allow").await;
