@@ -128,7 +128,7 @@ pub async fn show(State(p): State<Arc<Provider>>, RawQuery(raw): RawQuery) -> Re
          <button type=\"submit\" name=\"decision\" value=\"deny\" id=\"deny\">Deny</button>\
          </form>",
         client = escape(&client),
-        name = escape(&format!("{} {}", p.user.first_name, p.user.last_name)),
+        name = escape(&p.user.full_name()),
         email = escape(&p.user.email),
     );
     Html(page("Authorize application", &body)).into_response()
@@ -233,12 +233,18 @@ fn redirect(
     state: Option<&str>,
 ) -> Response {
     let mut url = Url::parse(redirect_uri).expect("redirect_uri was parsed when verified");
-    let mut encoded = form_urlencoded::Serializer::new(String::new());
-    encoded.extend_pairs(params.iter().copied());
-    if let Some(state) = state {
-        encoded.append_pair("state", state);
-    }
-    let encoded = encoded.finish();
+    let encode = |pairs: &[(&str, &str)]| {
+        form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs.iter().copied())
+            .finish()
+    };
+    let state = state.map(|s| encode(&[("state", s)]));
+    let params = encode(params);
+    let all = match &state {
+        Some(state) if !params.is_empty() => format!("{params}&{state}"),
+        Some(state) => state.clone(),
+        None => params.clone(),
+    };
     let append_query = |url: &mut Url, extra: &str| {
         let query = match url.query() {
             Some(q) if !q.is_empty() => format!("{q}&{extra}"),
@@ -247,18 +253,14 @@ fn redirect(
         url.set_query(Some(&query));
     };
     match p.settings.callback_placement {
-        CallbackPlacement::Query => append_query(&mut url, &encoded),
-        CallbackPlacement::Fragment => url.set_fragment(Some(&encoded)),
+        CallbackPlacement::Query => append_query(&mut url, &all),
+        CallbackPlacement::Fragment => url.set_fragment(Some(&all)),
+        // App.net: `state` in the query, the rest in the fragment.
         CallbackPlacement::Split => {
-            let mut rest = form_urlencoded::Serializer::new(String::new());
-            rest.extend_pairs(params.iter().copied());
-            if let Some(state) = state {
-                let state: String = form_urlencoded::Serializer::new(String::new())
-                    .append_pair("state", state)
-                    .finish();
-                append_query(&mut url, &state);
+            if let Some(state) = &state {
+                append_query(&mut url, state);
             }
-            url.set_fragment(Some(&rest.finish()));
+            url.set_fragment(Some(&params));
         }
     }
     p.store.record_redirect(url.as_str());

@@ -20,6 +20,13 @@ pub struct Account {
     pub product: String,
 }
 
+impl User {
+    /// "First Last", as the services show a person.
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.first_name, self.last_name)
+    }
+}
+
 impl Account {
     /// The scope token that grants this account, as Harvest writes it.
     pub fn scope(&self) -> String {

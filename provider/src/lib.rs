@@ -41,7 +41,7 @@ impl Provider {
         let accounts = settings.accounts.clone();
         let person = harvest_data::Named {
             id: user.id,
-            name: format!("{} {}", user.first_name, user.last_name),
+            name: user.full_name(),
         };
         let data = accounts
             .iter()

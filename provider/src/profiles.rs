@@ -182,7 +182,7 @@ pub async fn aha_me(
     }
     let u = &p.user;
     Json(json!({ "user": {
-        "id": u.id.to_string(), "name": format!("{} {}", u.first_name, u.last_name),
+        "id": u.id.to_string(), "name": u.full_name(),
         "email": u.email, "created_at": "2019-01-01T00:00:00.000Z",
     }}))
     .into_response()
@@ -201,7 +201,7 @@ pub async fn appnet_me(
     let u = &p.user;
     let mut response = Json(json!({
         "data": { "id": u.id.to_string(), "username": u.first_name.to_lowercase(),
-                  "name": format!("{} {}", u.first_name, u.last_name), "type": "human" },
+                  "name": u.full_name(), "type": "human" },
         "meta": { "code": 200 },
     }))
     .into_response();
@@ -222,7 +222,7 @@ pub async fn appharbor_user(
     }
     let u = &p.user;
     Json(json!({
-        "username": u.first_name.to_lowercase(), "name": format!("{} {}", u.first_name, u.last_name),
+        "username": u.first_name.to_lowercase(), "name": u.full_name(),
         "email": u.email,
     }))
     .into_response()
@@ -240,7 +240,7 @@ pub async fn generic_me(
     };
     let u = &p.user;
     Json(json!({
-        "sub": u.id.to_string(), "name": format!("{} {}", u.first_name, u.last_name),
+        "sub": u.id.to_string(), "name": u.full_name(),
         "email": u.email, "scope": grant.scopes.join(" "),
     }))
     .into_response()

@@ -147,7 +147,8 @@ pub struct Auth {
     /// Sign in by redirect whatever the mode: offered when a sign-in window was closed or blocked.
     pub sign_in_redirect: Callback<()>,
     pub sign_out: Callback<()>,
-    /// Starts a session from a pasted personal access token and account id.
+    /// Starts a session from a pasted token (and, for providers whose scopes name accounts,
+    /// the account id).
     pub personal_token: Callback<(String, Option<u64>)>,
     /// Report that the API answered 401: ends the session.
     pub unauthorized: Callback<()>,
