@@ -129,30 +129,35 @@ impl ApiClient {
         let request = api::request(config, &self.session, &config.profile_path, self.account)?;
         let needs_account = config.account_product.is_some();
         let header = config.granted_scopes_header.as_deref();
-        let (json, granted): (serde_json::Value, _) = self
+        let (body, granted) = self
             .send_reading(&request, needs_account, &no_wait(), header)
             .await?;
-        Ok((Profile::from_json(&json), granted))
+        Ok((Profile::from_json(&parse(&body)?), granted))
     }
 
+    /// Sends `request` and parses the answer as `T`. Only this thin wrapper is generic: the
+    /// sending (pacing, retries, errors) is compiled once, not once per response type, which
+    /// keeps the wasm smaller.
     async fn send<T: DeserializeOwned>(
         &self,
         request: &ApiRequest,
         needs_account: bool,
         on_wait: &OnWait,
     ) -> Result<T, ApiError> {
-        self.send_reading(request, needs_account, on_wait, None)
-            .await
-            .map(|(value, _)| value)
+        let (body, _) = self
+            .send_reading(request, needs_account, on_wait, None)
+            .await?;
+        parse(&body)
     }
 
-    async fn send_reading<T: DeserializeOwned>(
+    /// The body of a successful answer to `request`, and the `read_header` it carried.
+    async fn send_reading(
         &self,
         request: &ApiRequest,
         needs_account: bool,
         on_wait: &OnWait,
         read_header: Option<&str>,
-    ) -> Result<(T, Option<String>), ApiError> {
+    ) -> Result<(String, Option<String>), ApiError> {
         let mut retries = 0;
         loop {
             let delay = self.limiter.borrow().delay(now_ms());
@@ -165,11 +170,7 @@ impl ApiClient {
                 http::get_within(request.url.as_str(), &request.headers, timeout, read_header)
                     .await?;
             match response.status {
-                200..=299 => {
-                    let value =
-                        serde_json::from_str(&response.body).map_err(|_| ApiError::Malformed)?;
-                    return Ok((value, response.extra_header));
-                }
+                200..=299 => return Ok((response.body, response.extra_header)),
                 429 if retries < MAX_RETRIES => {
                     retries += 1;
                     let secs = retry_after_secs(response.retry_after.as_deref());
@@ -184,6 +185,10 @@ impl ApiClient {
             }
         }
     }
+}
+
+fn parse<T: DeserializeOwned>(body: &str) -> Result<T, ApiError> {
+    serde_json::from_str(body).map_err(|_| ApiError::Malformed)
 }
 
 fn no_wait() -> OnWait {
