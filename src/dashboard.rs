@@ -4,6 +4,7 @@
 use crate::api::harvest::{Account, TimeEntry};
 use crate::api::ApiError;
 use crate::oauth::Scope;
+use std::rc::Rc;
 
 /// Something fetched once.
 #[derive(Clone, Debug, PartialEq)]
@@ -60,13 +61,34 @@ pub enum Phase {
     Failed(ApiError),
 }
 
+/// One page of time entries, as it arrived. Shared, never copied: the state after each page
+/// holds the pages before it by reference, so a page costs the same at the end of a long load
+/// as at the start. Two pages are equal only when they are the same arrival, which lets the
+/// view redraw just the page that is new.
+#[derive(Clone, Debug)]
+pub struct EntryPage(Rc<[TimeEntry]>);
+
+impl PartialEq for EntryPage {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::ops::Deref for EntryPage {
+    type Target = [TimeEntry];
+    fn deref(&self) -> &[TimeEntry] {
+        &self.0
+    }
+}
+
 /// The time-entry table and the load behind it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Entries {
     pub from: String,
     pub to: String,
     pub phase: Phase,
-    pub entries: Vec<TimeEntry>,
+    /// What arrived, page by page (empty pages are not kept).
+    pub pages: Vec<EntryPage>,
     pub pages_loaded: u32,
     /// Unknown on cursor-paginated responses.
     pub total_pages: Option<u32>,
@@ -109,7 +131,7 @@ impl Entries {
             from: from.into(),
             to: to.into(),
             phase: Phase::Idle,
-            entries: Vec::new(),
+            pages: Vec::new(),
             pages_loaded: 0,
             total_pages: None,
             total_entries: None,
@@ -134,7 +156,9 @@ impl Entries {
                 total_pages,
                 total_entries,
             } if current(generation) => {
-                s.entries.extend(entries);
+                if !entries.is_empty() {
+                    s.pages.push(EntryPage(entries.into()));
+                }
                 s.pages_loaded += 1;
                 s.total_pages = total_pages.or(s.total_pages);
                 s.total_entries = total_entries.or(s.total_entries);
@@ -158,8 +182,17 @@ impl Entries {
         s
     }
 
+    /// Every entry that arrived, in order.
+    pub fn entries(&self) -> impl Iterator<Item = &TimeEntry> {
+        self.pages.iter().flat_map(|p| p.iter())
+    }
+
+    pub fn count(&self) -> usize {
+        self.pages.iter().map(|p| p.len()).sum()
+    }
+
     pub fn total_hours(&self) -> f64 {
-        self.entries.iter().map(|e| e.hours).sum()
+        self.entries().map(|e| e.hours).sum()
     }
 
     /// Only a finished load is complete; a partial table must never look like a full one.
@@ -277,6 +310,31 @@ mod tests {
     }
 
     #[test]
+    fn a_new_page_shares_the_pages_before_it() {
+        let s = Entries::new("a", "b").next(EntriesAction::Start {
+            from: "a".into(),
+            to: "b".into(),
+        });
+        let g = s.generation;
+        let page = |hours| EntriesAction::Page {
+            generation: g,
+            entries: vec![entry(hours)],
+            total_pages: None,
+            total_entries: None,
+        };
+        let one = s.next(page(1.0));
+        let two = one.next(page(1.0));
+        let done = two.next(EntriesAction::Finished { generation: g });
+        // The first page is the very same allocation in every later state…
+        assert!(Rc::ptr_eq(&one.pages[0].0, &done.pages[0].0));
+        assert_eq!(one.pages[0], done.pages[0]);
+        // …and a page with the same content that arrived later is another page.
+        assert_eq!(two.pages[0][..], two.pages[1][..]);
+        assert_ne!(two.pages[0], two.pages[1]);
+        assert_eq!((done.count(), done.entries().count()), (2, 2));
+    }
+
+    #[test]
     fn a_failed_page_keeps_the_partial_table_marked_incomplete() {
         let s = Entries::new("a", "b").next(EntriesAction::Start {
             from: "a".into(),
@@ -293,7 +351,7 @@ mod tests {
             generation: g,
             error: ApiError::Network,
         });
-        assert_eq!(s.entries.len(), 1);
+        assert_eq!(s.count(), 1);
         assert!(!s.is_complete());
     }
 
@@ -312,7 +370,7 @@ mod tests {
             total_pages: None,
             total_entries: None,
         });
-        assert!(after.entries.is_empty());
+        assert_eq!(after.count(), 0);
         let restarted = cancelled.next(EntriesAction::Start {
             from: "a".into(),
             to: "b".into(),
@@ -323,7 +381,7 @@ mod tests {
             total_pages: None,
             total_entries: None,
         });
-        assert!(stale.entries.is_empty());
+        assert_eq!(stale.count(), 0);
     }
 
     #[test]

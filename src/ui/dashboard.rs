@@ -5,7 +5,7 @@ use crate::api::harvest::{Account, AssignmentsPage, Company, ProjectAssignment, 
 use crate::api::ApiError;
 use crate::browser::api_client::{ApiClient, PageReport};
 use crate::browser::auth;
-use crate::dashboard::{candidates, format_hours, Entries, EntriesAction, Load, Phase};
+use crate::dashboard::{candidates, format_hours, Entries, EntriesAction, EntryPage, Load, Phase};
 use crate::oauth::session::describe_remaining;
 use crate::oauth::{Config, Session};
 use std::cell::Cell;
@@ -389,22 +389,22 @@ fn EntriesView(props: &EntriesProps) -> Html {
             "Loaded {} of {} pages · {} entries",
             e.pages_loaded,
             total,
-            e.entries.len()
+            e.count()
         ),
         (None, _) => format!(
             "Loaded {} pages · {} entries so far",
             e.pages_loaded,
-            e.entries.len()
+            e.count()
         ),
     };
     let status = match &e.phase {
         Phase::Idle => html! {},
         Phase::Loading => html! {},
-        Phase::Done if e.entries.is_empty() => {
+        Phase::Done if e.pages.is_empty() => {
             html! { <p id="entries-status" data-complete="true">{ "No time entries in this range." }</p> }
         }
         Phase::Done => {
-            html! { <p id="entries-status" data-complete="true">{ format!("Complete: {} entries.", e.entries.len()) }</p> }
+            html! { <p id="entries-status" data-complete="true">{ format!("Complete: {} entries.", e.count()) }</p> }
         }
         Phase::Cancelled => {
             html! { <p id="entries-status" data-complete="false" role="status">{ format!("Incomplete: stopped after {} pages. The totals below cover only what arrived.", e.pages_loaded) }</p> }
@@ -440,15 +440,14 @@ fn EntriesView(props: &EntriesProps) -> Html {
                 </div>
             }
             { status }
-            if !e.entries.is_empty() {
+            if !e.pages.is_empty() {
                 <div class="table-wrap">
                 <table id="entries-table">
                     <thead><tr><th scope="col">{ "Date" }</th><th scope="col">{ "Project" }</th><th scope="col">{ "Task" }</th><th scope="col">{ "Notes" }</th><th scope="col" class="num">{ "Hours" }</th></tr></thead>
                     <tbody>
-                    { for e.entries.iter().map(|t| html! {
-                        <tr key={t.id.to_string()}><td>{ &t.spent_date }</td><td>{ &t.project.name }</td><td>{ &t.task.name }</td>
-                            <td>{ t.notes.clone().unwrap_or_default() }</td><td class="num">{ format_hours(t.hours) }</td></tr>
-                    }) }
+                    // One component per page: a new page draws its rows, the others are
+                    // skipped (their props compare by identity).
+                    { for e.pages.iter().enumerate().map(|(i, page)| html! { <EntryRows key={i} page={page.clone()} /> }) }
                     </tbody>
                     <tfoot><tr><th scope="row" colspan="4">{ if e.is_complete() { "Total" } else { "Total so far (incomplete)" } }</th>
                         <td class="num" id="total-hours">{ format_hours(e.total_hours()) }</td></tr></tfoot>
@@ -456,5 +455,20 @@ fn EntriesView(props: &EntriesProps) -> Html {
                 </div>
             }
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct EntryRowsProps {
+    page: EntryPage,
+}
+
+#[component]
+fn EntryRows(props: &EntryRowsProps) -> Html {
+    html! {
+        { for props.page.iter().map(|t| html! {
+            <tr key={t.id.to_string()}><td>{ &t.spent_date }</td><td>{ &t.project.name }</td><td>{ &t.task.name }</td>
+                <td>{ t.notes.clone().unwrap_or_default() }</td><td class="num">{ format_hours(t.hours) }</td></tr>
+        }) }
     }
 }
