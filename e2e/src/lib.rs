@@ -43,6 +43,11 @@ pub struct Options {
     /// Drop the app's Content-Security-Policy, to test the app's own guards without the
     /// browser's second line of defence.
     pub without_csp: bool,
+    /// More pages beside the app (they take precedence over its files); `make bench` serves
+    /// its probes and peer pages this way.
+    pub routes: axum::Router,
+    /// More Chromium switches, after those in `webdriver.json`.
+    pub chrome_args: Vec<String>,
 }
 
 impl Default for Options {
@@ -59,6 +64,8 @@ impl Default for Options {
                 .collect(),
             tweak: |_| {},
             without_csp: false,
+            routes: axum::Router::new(),
+            chrome_args: Vec::new(),
         }
     }
 }
@@ -162,7 +169,7 @@ const COUNTING_JS: &str = r#"(() => {
     message: listeners.get("window:message") || 0, visibility: listeners.get("document:visibilitychange") || 0 });
 })();"#;
 
-fn dist_dir() -> PathBuf {
+pub fn dist_dir() -> PathBuf {
     let dir = std::env::var_os("DIST_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../dist"));
@@ -183,16 +190,22 @@ pub fn free_port() -> u16 {
 }
 
 /// Chromium's options, from the `webdriver.json` the wasm test runner also reads.
-fn capabilities() -> serde_json::Map<String, Value> {
+fn capabilities(extra_args: &[String]) -> serde_json::Map<String, Value> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../webdriver.json");
     let text = std::fs::read_to_string(path).expect("webdriver.json beside Cargo.toml");
     let mut caps: serde_json::Map<String, Value> =
         serde_json::from_str(&text).expect("webdriver.json is JSON");
     caps.insert("goog:loggingPrefs".into(), json!({ "browser": "ALL" }));
+    if let Some(Value::Array(args)) = caps
+        .get_mut("goog:chromeOptions")
+        .and_then(|o| o.get_mut("args"))
+    {
+        args.extend(extra_args.iter().map(|a| Value::from(a.as_str())));
+    }
     caps
 }
 
-async fn start_browser() -> (Client, Child) {
+async fn start_browser(extra_args: &[String]) -> (Client, Child) {
     let port = free_port();
     let driver =
         Command::new(std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into()))
@@ -205,7 +218,7 @@ async fn start_browser() -> (Client, Child) {
     loop {
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
         match ClientBuilder::new(connector)
-            .capabilities(capabilities())
+            .capabilities(capabilities(extra_args))
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
         {
@@ -257,6 +270,7 @@ impl Env {
         }
         let (delay, without_csp) = (options.config_delay, options.without_csp);
         let site = test_pages(&config)
+            .merge(options.routes)
             .merge(site::router(dist_dir(), Some(config.to_string())))
             .layer(axum::middleware::from_fn(
                 move |request: axum::extract::Request, next: axum::middleware::Next| async move {
@@ -299,7 +313,7 @@ impl Env {
             serve(app_listener, site).unwrap();
             None
         };
-        let (browser, driver) = start_browser().await;
+        let (browser, driver) = start_browser(&options.chrome_args).await;
         Env {
             provider,
             provider_url,
