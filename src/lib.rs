@@ -7,6 +7,7 @@ pub mod api;
 pub mod dashboard;
 pub mod oauth;
 pub mod state;
+pub mod weburl;
 
 #[cfg(target_arch = "wasm32")]
 pub mod browser;

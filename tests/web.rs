@@ -39,13 +39,13 @@ fn set_url(suffix: &str) {
         .unwrap();
 }
 
-fn state_of(authorize_url: &url::Url) -> String {
+fn state_of(authorize_url: &implicit_oauth::weburl::Url) -> String {
     authorize_url
         .query_pairs()
+        .into_iter()
         .find(|(k, _)| k == "state")
         .unwrap()
         .1
-        .into_owned()
 }
 
 fn all_storage() -> String {
@@ -376,4 +376,16 @@ async fn gates_and_hook_follow_a_completed_sign_in_and_a_host_sign_out() {
     assert!(commands.send(Command::SignOut));
     let text = wait_for_text(&root, "no-session").await;
     assert!(text.contains("outside"), "{text}");
+}
+
+mod url_conformance {
+    //! The URL cases the native tests also run, here against the browser's own parser.
+    use implicit_oauth::weburl::Url;
+    use wasm_bindgen_test::wasm_bindgen_test;
+    include!("../src/weburl/cases.rs");
+
+    #[wasm_bindgen_test]
+    fn the_shared_url_cases_hold_in_the_browser() {
+        url_cases();
+    }
 }

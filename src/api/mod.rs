@@ -7,9 +7,9 @@ pub mod profile;
 pub mod rate_limit;
 
 use crate::oauth::{Config, Session, TokenTransport};
+use crate::weburl::Url;
 use std::fmt;
 use thiserror::Error;
-use url::Url;
 
 /// A ready-to-send GET. Its `Debug` shows only the path: the URL may carry the token.
 pub struct ApiRequest {
@@ -70,16 +70,15 @@ pub fn authorize(
     account_id: Option<u64>,
 ) -> Result<ApiRequest, ApiError> {
     if !config.is_api_origin(&url) {
-        return Err(ApiError::ForeignOrigin(url.origin().ascii_serialization()));
+        return Err(ApiError::ForeignOrigin(url.origin().to_owned()));
     }
     let token = session.access_token.secret();
     let mut headers = Vec::new();
     match config.token_transport {
         TokenTransport::Query => {
-            let mut q = url.query_pairs_mut();
-            q.append_pair(&config.token_param, token);
+            url.append_pair(&config.token_param, token);
             if let (Some(id), Some(param)) = (account_id, &config.account_param) {
-                q.append_pair(param, &id.to_string());
+                url.append_pair(param, &id.to_string());
             }
         }
         TokenTransport::Header => {

@@ -6,8 +6,8 @@
 
 use super::{authorize, ApiError, ApiRequest};
 use crate::oauth::{Config, Session};
+use crate::weburl::Url;
 use serde::Deserialize;
-use url::Url;
 
 /// The pagination fields of a Harvest list response. Cursor-paginated pages leave the
 /// page-number fields `null`.
@@ -48,12 +48,12 @@ pub fn next_request(
     let mut url = current.join(next).map_err(|_| ApiError::Malformed)?;
     let kept: Vec<(String, String)> = url
         .query_pairs()
-        .filter(|(k, _)| !CREDENTIAL_PARAMS.contains(&k.as_ref()))
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .into_iter()
+        .filter(|(k, _)| !CREDENTIAL_PARAMS.contains(&k.as_str()))
         .collect();
     url.set_query(None);
-    if !kept.is_empty() {
-        url.query_pairs_mut().extend_pairs(kept);
+    for (k, v) in &kept {
+        url.append_pair(k, v);
     }
     authorize(config, session, url, account_id).map(Some)
 }

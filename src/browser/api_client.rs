@@ -88,14 +88,15 @@ impl ApiClient {
         let mut request = api::request(&self.config, &self.session, "time_entries", self.account)?;
         {
             // Before the credentials in query order does not matter to Harvest; keep ours last.
-            let credentials: Vec<(String, String)> =
-                request.url.query_pairs().into_owned().collect();
-            let mut q = request.url.query_pairs_mut();
-            q.clear()
-                .append_pair("user_id", &user_id.to_string())
+            let credentials = request.url.query_pairs();
+            let url = &mut request.url;
+            url.set_query(None);
+            url.append_pair("user_id", &user_id.to_string())
                 .append_pair("from", from)
                 .append_pair("to", to);
-            q.extend_pairs(credentials);
+            for (k, v) in &credentials {
+                url.append_pair(k, v);
+            }
         }
         loop {
             let page: TimeEntriesPage = self.send(&request, true, &on_wait).await?;

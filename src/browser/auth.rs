@@ -5,7 +5,7 @@ use super::{now_ms, random, storage, BrowserError};
 use crate::oauth::callback::{self, Response};
 use crate::oauth::secret::STATE_BYTES;
 use crate::oauth::{CallbackError, Completed, Config, PendingRequest, Session, TokenStorage};
-use url::Url;
+use crate::weburl::Url;
 
 /// Where `static/callback.js` finds the route to return to after a full-page redirect.
 pub const RETURN_KEY: &str = "implicit-oauth:return-to";

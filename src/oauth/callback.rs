@@ -15,8 +15,8 @@ use super::pending::PendingRequest;
 use super::scope::Scope;
 use super::secret::{AccessToken, State};
 use super::session::Session;
+use crate::weburl::Url;
 use thiserror::Error;
-use url::Url;
 
 /// Parameters of the authorization response. Anything else in the URL is ignored.
 const RESPONSE_PARAMS: [&str; 9] = [

@@ -5,9 +5,9 @@
 //! page can tell a deployer exactly what to fix.
 
 use super::preset::{self, Grant, View, PRESETS};
+use crate::weburl::Url;
 use serde::Deserialize;
 use thiserror::Error;
-use url::{Host, Url};
 
 /// How the access token travels with an API request. One per request, never both.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
@@ -342,12 +342,11 @@ impl Config {
 
     /// Whether a URL is on one of the origins this configuration may send the token to.
     pub fn is_api_origin(&self, url: &Url) -> bool {
-        let origin = url.origin();
-        origin == self.api_base.origin()
+        url.same_origin(&self.api_base)
             || self
                 .accounts_url
                 .as_ref()
-                .is_some_and(|a| a.origin() == origin)
+                .is_some_and(|a| a.same_origin(url))
     }
 }
 
@@ -415,7 +414,8 @@ fn redirect(
     let authorize_url = endpoint("authorize_url", &authorize_url)?;
     if let Some((name, _)) = authorize_url
         .query_pairs()
-        .find(|(k, _)| RESERVED_AUTHORIZE_PARAMS.contains(&k.as_ref()))
+        .into_iter()
+        .find(|(k, _)| RESERVED_AUTHORIZE_PARAMS.contains(&k.as_str()))
     {
         return Err(field(
             "authorize_url",
@@ -447,15 +447,9 @@ fn redirect(
 fn endpoint(name: &'static str, value: &str) -> Result<Url, ConfigError> {
     let url = Url::parse(value)
         .map_err(|e| field(name, &format!("{value:?} is not an absolute URL ({e})")))?;
-    let loopback = match url.host() {
-        Some(Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    };
     match url.scheme() {
         "https" if url.host().is_some() => {}
-        "http" if loopback => {}
+        "http" if url.is_loopback() => {}
         _ => {
             return Err(field(
                 name,
@@ -463,7 +457,7 @@ fn endpoint(name: &'static str, value: &str) -> Result<Url, ConfigError> {
             ))
         }
     }
-    if !url.username().is_empty() || url.password().is_some() {
+    if url.has_credentials() {
         return Err(field(name, "must not contain a user name or password"));
     }
     if url.fragment().is_some() {

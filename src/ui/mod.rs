@@ -39,7 +39,7 @@ fn boot_script() -> Option<web_sys::Element> {
 /// also finds it when opened on a deeper path, e.g. a provider's callback `/callback/aha`.
 fn config_url() -> String {
     let beside_boot = || {
-        let page = url::Url::parse(&web_sys::window()?.location().href().ok()?).ok()?;
+        let page = crate::weburl::Url::parse(&web_sys::window()?.location().href().ok()?).ok()?;
         let boot = page.join(&boot_script()?.get_attribute("src")?).ok()?;
         Some(boot.join("config.json").ok()?.to_string())
     };
