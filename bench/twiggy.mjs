@@ -9,7 +9,7 @@ const rows = readFileSync(0, "utf8").trim().split("\n").slice(1).map((line) => {
   return m && { name: m[1].replace(/^"|"$/g, "").replaceAll('""', '"'), bytes: Number(m[2]) };
 }).filter((r) => r && !r.name.startsWith("custom section") && !r.name.includes("subsection")
   // wasm-bindgen's type descriptors (functions and their exports) are removed by wasm-bindgen.
-  && !r.name.includes("__wbindgen_describe"));
+  && !r.name.includes("__wbindgen_describe") && !r.name.includes("WasmDescribe>::describe"));
 
 // The crate an item belongs to: the first path segment of its (self) type or function.
 const crateOf = (name) => {

@@ -16,6 +16,27 @@ async fn first_screen_is_signed_out_with_a_sign_in_button() {
     env.close().await;
 }
 
+/// boot.js starts fetching config.json beside the wasm; the app takes that answer instead of
+/// asking again once it runs (a second request would mean the head start was wasted), and
+/// takes it only once.
+#[tokio::test]
+async fn config_json_is_fetched_once_starting_before_the_app_runs() {
+    let env = Env::start().await;
+    // On a deeper path, where boot.js and the app must agree on where config.json is.
+    env.open("/callback/elsewhere").await;
+    env.screen("signed-out").await;
+    let seen = env
+        .js("return [performance.getEntriesByType('resource').filter(e => e.name.endsWith('/config.json')).length,
+                     document.getElementById('implicit-oauth-boot').config === undefined]")
+        .await;
+    assert_eq!(
+        seen,
+        json!([1, true]),
+        "config.json requests, and whether the app took boot.js's fetch"
+    );
+    env.close().await;
+}
+
 #[tokio::test]
 async fn sign_in_round_trip_through_the_consent_page_shows_the_users_name() {
     let env = Env::start().await;

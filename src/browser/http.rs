@@ -11,6 +11,8 @@ use web_sys::{
 
 pub struct HttpResponse {
     pub status: u16,
+    /// Where the answer came from (after redirects).
+    pub url: String,
     pub body: String,
     /// `Retry-After`, when the server exposed it to CORS (otherwise the browser hides it).
     pub retry_after: Option<String>,
@@ -62,9 +64,27 @@ pub async fn get_within(
             .map_err(|_| ApiError::Malformed)?;
     }
     let window = window().map_err(|_| ApiError::Network)?;
-    let response: Response = JsFuture::from(window.fetch_with_request(&request))
+    read(window.fetch_with_request(&request), read_header, failed).await
+}
+
+/// The answer to a fetch that page script started (`boot.js` starts `config.json`'s while the
+/// wasm compiles), if it is for `url`.
+pub async fn response_of(fetch: js_sys::Promise, url: &str) -> Result<HttpResponse, ApiError> {
+    let response = read(fetch, None, |_| ApiError::Network).await;
+    match response {
+        Ok(r) if r.url != url => Err(ApiError::Malformed),
+        other => other,
+    }
+}
+
+async fn read(
+    fetch: js_sys::Promise,
+    read_header: Option<&str>,
+    failed: impl Fn(wasm_bindgen::JsValue) -> ApiError,
+) -> Result<HttpResponse, ApiError> {
+    let response: Response = JsFuture::from(fetch)
         .await
-        .map_err(failed)?
+        .map_err(&failed)?
         .dyn_into()
         .map_err(|_| ApiError::Malformed)?;
     let retry_after = response.headers().get("Retry-After").ok().flatten();
@@ -72,11 +92,12 @@ pub async fn get_within(
     let text = response.text().map_err(|_| ApiError::Malformed)?;
     let body = JsFuture::from(text)
         .await
-        .map_err(failed)?
+        .map_err(&failed)?
         .as_string()
         .unwrap_or_default();
     Ok(HttpResponse {
         status: response.status(),
+        url: response.url(),
         body,
         retry_after,
         extra_header,

@@ -206,7 +206,15 @@ impl Reducible for UiState {
 }
 
 async fn load_config(url: &str) -> Result<Config, Action> {
-    let response = http::get(url, &[]).await.map_err(|_| {
+    let early = match super::started_config_fetch() {
+        Some(fetch) => http::response_of(fetch, url).await.ok(),
+        None => None,
+    };
+    let response = match early {
+        Some(response) => Ok(response),
+        None => http::get(url, &[]).await,
+    };
+    let response = response.map_err(|_| {
         Action::ConfigUnreachable(format!(
             "{url} could not be loaded: the server did not answer."
         ))

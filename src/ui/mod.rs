@@ -46,6 +46,17 @@ fn config_url() -> String {
     beside_boot().unwrap_or_else(|| "config.json".into())
 }
 
+/// The `config.json` fetch `boot.js` started while the wasm was loading, taken once (a later
+/// load, e.g. after a retry, fetches afresh).
+pub(crate) fn started_config_fetch() -> Option<js_sys::Promise> {
+    use wasm_bindgen::JsCast;
+    let boot = boot_script()?;
+    let key = wasm_bindgen::JsValue::from_str("config");
+    let fetch = js_sys::Reflect::get(&boot, &key).ok()?;
+    let _ = js_sys::Reflect::delete_property(&boot, &key);
+    fetch.dyn_into().ok()
+}
+
 /// Entry point of the standalone app: reads (and wipes) any callback from the address bar
 /// before the first render, then mounts [`App`] on `<body>`.
 pub fn start() {
