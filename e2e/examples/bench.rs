@@ -354,15 +354,27 @@ fn mb(bytes: f64) -> String {
     format!("{:.1}", bytes / 1_048_576.0)
 }
 
+/// `BENCH_RUNS` overrides the run counts; `BENCH_ONLY=latency,throughput,rendering` runs only
+/// the named parts (for working on one of them; `make bench` runs all three).
 #[tokio::main]
 async fn main() {
     let runs: Option<usize> = std::env::var("BENCH_RUNS")
         .ok()
         .and_then(|v| v.parse().ok());
-    let l = callback_latency(runs.unwrap_or(20)).await;
-    let t = api_throughput().await;
-    let r = rendering(runs.unwrap_or(5)).await;
+    let only = std::env::var("BENCH_ONLY").unwrap_or_default();
+    let wanted = |part: &str| only.is_empty() || only.split(',').any(|p| p.trim() == part);
+    if wanted("latency") {
+        report_latency(callback_latency(runs.unwrap_or(20)).await);
+    }
+    if wanted("throughput") {
+        report_throughput(api_throughput().await);
+    }
+    if wanted("rendering") {
+        report_rendering(rendering(runs.unwrap_or(5)).await);
+    }
+}
 
+fn report_latency(l: Latency) {
     println!("## Callback latency\n");
     println!(
         "Headless Chromium, generic preset against the local provider; the app beside a page doing \
@@ -387,7 +399,9 @@ async fn main() {
         println!("| {what} | {ours:.0} | {peer:.0} | {:.2} |", ours / peer);
     }
     println!("\nTarget: (a) ratio ≤ 1.2.\n");
+}
 
+fn report_throughput(t: Throughput) {
     println!("## API throughput\n");
     println!(
         "A year of time entries ({} pages of 2) with the provider and the app both limited to \
@@ -411,7 +425,9 @@ async fn main() {
         t.too_many
     );
     println!("\nTarget: within 5 % of the ideal, zero 429s.\n");
+}
 
+fn report_rendering(r: Render) {
     println!("## Rendering and memory\n");
     println!(
         "{} time entries in one response, drawn by the app's dashboard and by a plain script that \
