@@ -81,6 +81,12 @@ impl std::ops::Deref for EntryPage {
     }
 }
 
+/// Which pages a table showing `drawn` must append to show `pages`: those after `drawn` when
+/// `pages` extends it, or `None` when it does not (another load), and the table starts afresh.
+pub fn pages_to_append<'a>(drawn: &[EntryPage], pages: &'a [EntryPage]) -> Option<&'a [EntryPage]> {
+    pages.strip_prefix(drawn)
+}
+
 /// The time-entry table and the load behind it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Entries {
@@ -407,5 +413,25 @@ mod tests {
         assert_eq!(format_hours(0.004), "0.00");
         assert_eq!(format_hours(2.005_000_1), "2.01");
         assert_eq!(format_hours(-1.5), "-1.50");
+    }
+
+    #[test]
+    fn a_table_appends_only_new_pages_and_starts_afresh_for_another_load() {
+        let page = || EntryPage(vec![entry(1.0)].into());
+        let (a, b, c) = (page(), page(), page());
+        let shown = [a.clone(), b.clone()];
+        assert_eq!(
+            pages_to_append(&shown, &[a.clone(), b.clone(), c.clone()]),
+            Some(&[c.clone()][..])
+        );
+        assert_eq!(pages_to_append(&shown, &shown), Some(&[][..]));
+        assert_eq!(pages_to_append(&[], &shown), Some(&shown[..]));
+        // Equal entries that arrived separately are another load.
+        assert_eq!(
+            pages_to_append(&shown, &[page(), b.clone(), c.clone()]),
+            None
+        );
+        assert_eq!(pages_to_append(&shown, &[a.clone()]), None);
+        assert_eq!(pages_to_append(&shown, &[]), None);
     }
 }

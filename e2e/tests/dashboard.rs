@@ -33,6 +33,40 @@ async fn expected_hours(env: &Env) -> String {
     )
 }
 
+/// The table shows every entry of the chosen range, once, in the provider's order, with its
+/// notes as text: the generated notes hold `<b>` markup, which must show literally and never
+/// become elements.
+async fn assert_rows_are_the_range(env: &Env) {
+    let (from, to) = (input(env, "from").await, input(env, "to").await);
+    let expected: Vec<Vec<String>> = env.provider.data[&123_456]
+        .entries
+        .iter()
+        .filter(|e| e.spent_date >= from && e.spent_date <= to)
+        .map(|e| {
+            vec![
+                e.spent_date.clone(),
+                e.project.name.clone(),
+                e.task.name.clone(),
+                e.notes.clone().unwrap_or_default(),
+                format!("{:.2}", e.hours),
+            ]
+        })
+        .collect();
+    assert!(expected.iter().any(|row| row[3].contains("<b>")));
+    let shown = env
+        .js(
+            "return [...document.querySelectorAll('#entries-table tbody tr')]
+                .map(tr => [...tr.cells].map(td => td.textContent))",
+        )
+        .await;
+    assert_eq!(shown, json!(expected));
+    assert_eq!(
+        env.js("return document.querySelectorAll('#entries-table b').length")
+            .await,
+        json!(0)
+    );
+}
+
 #[tokio::test]
 async fn with_two_accounts_the_person_picks_one_and_sees_its_data() {
     let env = Env::with(Options {
@@ -122,36 +156,13 @@ async fn the_dashboard_shows_person_company_assignments_and_a_multi_page_range_t
         .count();
     assert!(pages > 5, "expected a multi-page load, got {pages} pages");
     assert_eq!(env.text("#total-hours").await, expected_hours(&env).await);
-    // Every entry in the range, once, in the provider's order, with its notes as text: the
-    // generated notes hold `<b>` markup, which must show literally and never become elements.
-    let (from, to) = (input(&env, "from").await, input(&env, "to").await);
-    let expected: Vec<Vec<String>> = env.provider.data[&123_456]
-        .entries
-        .iter()
-        .filter(|e| e.spent_date >= from && e.spent_date <= to)
-        .map(|e| {
-            vec![
-                e.spent_date.clone(),
-                e.project.name.clone(),
-                e.task.name.clone(),
-                e.notes.clone().unwrap_or_default(),
-                format!("{:.2}", e.hours),
-            ]
-        })
-        .collect();
-    assert!(expected.iter().any(|row| row[3].contains("<b>")));
-    let shown = env
-        .js(
-            "return [...document.querySelectorAll('#entries-table tbody tr')]
-                .map(tr => [...tr.cells].map(td => td.textContent))",
-        )
-        .await;
-    assert_eq!(shown, json!(expected));
-    assert_eq!(
-        env.js("return document.querySelectorAll('#entries-table b').length")
-            .await,
-        json!(0)
-    );
+    assert_rows_are_the_range(&env).await;
+    // Another range replaces the rows.
+    env.set_input("from", "2026-11-02").await;
+    env.set_input("to", "2026-11-06").await;
+    env.click("#load-entries").await;
+    assert!(entries_finished(&env).await);
+    assert_rows_are_the_range(&env).await;
     env.close().await;
 }
 

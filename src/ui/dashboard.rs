@@ -5,7 +5,9 @@ use crate::api::harvest::{Account, AssignmentsPage, Company, ProjectAssignment, 
 use crate::api::ApiError;
 use crate::browser::api_client::{ApiClient, PageReport};
 use crate::browser::auth;
-use crate::dashboard::{candidates, format_hours, Entries, EntriesAction, EntryPage, Load, Phase};
+use crate::dashboard::{
+    candidates, format_hours, pages_to_append, Entries, EntriesAction, EntryPage, Load, Phase,
+};
 use crate::oauth::session::describe_remaining;
 use crate::oauth::{Config, Session};
 use std::cell::Cell;
@@ -445,9 +447,7 @@ fn EntriesView(props: &EntriesProps) -> Html {
                 <div class="table-wrap">
                 <table id="entries-table">
                     <thead><tr><th scope="col">{ "Date" }</th><th scope="col">{ "Project" }</th><th scope="col">{ "Task" }</th><th scope="col">{ "Notes" }</th><th scope="col" class="num">{ "Hours" }</th></tr></thead>
-                    // One `<tbody>` per page: a new page draws its rows, the others are
-                    // skipped (their props compare by identity).
-                    { for e.pages.iter().enumerate().map(|(i, page)| html! { <EntryRows key={i} page={page.clone()} /> }) }
+                    <EntryBody pages={e.pages.clone()} />
                     <tfoot><tr><th scope="row" colspan="4">{ if e.is_complete() { "Total" } else { "Total so far (incomplete)" } }</th>
                         <td class="num" id="total-hours">{ format_hours(e.total_hours()) }</td></tr></tfoot>
                 </table>
@@ -458,50 +458,88 @@ fn EntriesView(props: &EntriesProps) -> Html {
 }
 
 #[derive(Properties, PartialEq)]
-struct EntryRowsProps {
-    page: EntryPage,
+struct EntryBodyProps {
+    pages: Vec<EntryPage>,
 }
 
-/// One page of rows as its own `<tbody>`, built once with `createElement` and handed to Yew as
-/// a node it keeps but does not diff. These rows never change once drawn, and the virtual DOM
+/// The table's body. Its rows never change once drawn, so they are not diffed: the virtual DOM
 /// made drawing 10 000 of them several times slower than a plain DOM loop (BENCHMARKS.md).
-/// Text goes in through `textContent`, never as markup.
+/// Yew owns an empty `<tbody>`; each page that arrives is appended to it once with
+/// `createElement`, text going in through `textContent`, never as markup. A list that is not
+/// the drawn one plus new pages (a new range) is drawn afresh.
 #[component]
-fn EntryRows(props: &EntryRowsProps) -> Html {
-    let body = use_memo(props.page.clone(), |page| rows_body(page).ok());
-    match &*body {
-        Some(node) => Html::VRef(node.clone()),
-        // Only an engine that refuses `createElement("tr")` gets here.
-        None => {
-            html! { <tbody><tr><td colspan="5" role="alert">{ "These entries could not be drawn." }</td></tr></tbody> }
-        }
+fn EntryBody(props: &EntryBodyProps) -> Html {
+    let body = use_node_ref();
+    let drawn = use_mut_ref(Vec::<EntryPage>::new);
+    let failed = use_state(|| false);
+    {
+        let (body, failed) = (body.clone(), failed.clone());
+        use_effect_with(props.pages.clone(), move |pages| {
+            if let Some(body) = body.cast::<web_sys::Element>() {
+                let mut drawn = drawn.borrow_mut();
+                if draw_pages(&body, &mut drawn, pages).is_err() {
+                    body.set_text_content(None);
+                    drawn.clear();
+                    failed.set(true);
+                }
+            }
+        });
     }
+    if *failed {
+        // Only an engine that refuses `createElement("tr")` gets here.
+        return html! { <tbody><tr><td colspan="5" role="alert">{ "These entries could not be drawn." }</td></tr></tbody> };
+    }
+    html! { <tbody ref={body}></tbody> }
 }
 
-fn rows_body(page: &EntryPage) -> Result<web_sys::Node, JsValue> {
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or(JsValue::NULL)?;
-    let body = document.create_element("tbody")?;
-    for t in page.iter() {
-        let row = document.create_element("tr")?;
-        let hours = format_hours(t.hours);
-        let cells = [
-            t.spent_date.as_str(),
-            &t.project.name,
-            &t.task.name,
-            t.notes.as_deref().unwrap_or_default(),
-            &hours,
-        ];
-        for (i, text) in cells.into_iter().enumerate() {
-            let cell = document.create_element("td")?;
-            if i == 4 {
-                cell.set_class_name("num");
-            }
-            cell.set_text_content(Some(text));
-            row.append_child(&cell)?;
+/// Brings `body` from showing `drawn` to showing `pages`.
+fn draw_pages(
+    body: &web_sys::Element,
+    drawn: &mut Vec<EntryPage>,
+    pages: &[EntryPage],
+) -> Result<(), JsValue> {
+    let new = match pages_to_append(drawn, pages) {
+        Some(new) => new,
+        None => {
+            body.set_text_content(None);
+            drawn.clear();
+            pages
         }
-        body.append_child(&row)?;
+    };
+    let document = body.owner_document().ok_or(JsValue::NULL)?;
+    // Each row is a deep clone of this one, its cells' text then set: fewer calls out of wasm
+    // than creating every cell.
+    let template = document.create_element("tr")?;
+    for class in ["", "", "", "", "num"] {
+        let cell = document.create_element("td")?;
+        if !class.is_empty() {
+            cell.set_class_name(class);
+        }
+        template.append_child(&cell)?;
     }
-    Ok(body.into())
+    for page in new {
+        // Built detached and inserted once: one mutation of the live document per page.
+        let rows = document.create_document_fragment();
+        for t in page.iter() {
+            let row = template.clone_node_with_deep(true)?;
+            let hours = format_hours(t.hours);
+            let texts = [
+                t.spent_date.as_str(),
+                &t.project.name,
+                &t.task.name,
+                t.notes.as_deref().unwrap_or_default(),
+                &hours,
+            ];
+            let mut cell = row.first_child();
+            for text in texts {
+                let Some(c) = cell else { break };
+                c.set_text_content(Some(text));
+                cell = c.next_sibling();
+            }
+            rows.append_child(&row)?;
+        }
+        body.append_child(&rows)?;
+        drawn.push(page.clone());
+    }
+    Ok(())
 }
