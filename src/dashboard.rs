@@ -431,7 +431,7 @@ mod tests {
             pages_to_append(&shown, &[page(), b.clone(), c.clone()]),
             None
         );
-        assert_eq!(pages_to_append(&shown, &[a.clone()]), None);
+        assert_eq!(pages_to_append(&shown, std::slice::from_ref(&a)), None);
         assert_eq!(pages_to_append(&shown, &[]), None);
     }
 }

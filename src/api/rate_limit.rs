@@ -12,46 +12,85 @@ pub const DEFAULT_RETRY_AFTER_SECS: u64 = 15;
 /// Retries after 429 before giving up: bounded, so a broken server cannot hold the app forever.
 pub const MAX_RETRIES: u32 = 3;
 
+/// The client's view of the server's window: the last `requests` requests, each with the
+/// latest instant the server can have counted it.
+///
+/// A server counts a request when it arrives, which is somewhere between the client sending it
+/// and the answer coming back. So a request is stamped when its answer arrives: the next one
+/// may leave a full window after that, whatever the network's latency or the server's clock,
+/// with no guessed margin. A request that ends with no answer (a network error, a timeout, a
+/// cancelled load) may still be on its way, so it is stamped later by [`safety_margin`].
 #[derive(Clone, Debug)]
 pub struct RateLimiter {
     requests: usize,
     window_ms: u64,
-    sent: VecDeque<u64>,
+    /// Requests sent and not yet ended: each may be counted at any moment.
+    in_flight: usize,
+    /// When the newest `requests` ended requests were counted at the latest, ascending.
+    counted_by: VecDeque<u64>,
 }
 
+/// A request the limiter let through. It must be [settled](RateLimiter::settle) once, when it
+/// ends, or the limiter keeps counting it as in flight.
+#[derive(Debug)]
+#[must_use = "settle the ticket when the request ends"]
+pub struct Ticket(());
+
 impl RateLimiter {
-    /// A limiter for `requests` per `window_ms`. It counts the window a little longer than the
-    /// server does ([`safety_margin`]): the client stamps a request before it leaves, the server
-    /// when it arrives, and a request sent exactly at the window's edge can arrive inside it.
+    /// A limiter for `requests` per `window_ms`.
     pub fn new(requests: u32, window_ms: u64) -> Self {
         RateLimiter {
             requests: requests.max(1) as usize,
-            window_ms: window_ms + safety_margin(window_ms),
-            sent: VecDeque::new(),
+            window_ms,
+            in_flight: 0,
+            counted_by: VecDeque::new(),
         }
     }
 
-    /// Milliseconds to wait at `now_ms` before a request may be sent (0: send now).
+    /// Milliseconds to wait at `now_ms` before asking again (0: send now).
+    ///
+    /// The server's window, when the next request arrives, may hold every request in flight
+    /// and every ended one counted less than a window before now. Those must be fewer than
+    /// the limit.
     pub fn delay(&self, now_ms: u64) -> u64 {
-        if self.sent.len() < self.requests {
+        if self.in_flight >= self.requests {
+            // Nothing in flight can be counted earlier than now.
+            return self.window_ms;
+        }
+        let room = self.requests - self.in_flight;
+        if self.counted_by.len() < room {
             return 0;
         }
-        // The oldest of the last `requests` sends must leave the window first.
-        let oldest = self.sent[self.sent.len() - self.requests];
-        (oldest + self.window_ms).saturating_sub(now_ms)
+        // The `room`-th newest ended request must have left the window.
+        let at = self.counted_by[self.counted_by.len() - room];
+        (at + self.window_ms).saturating_sub(now_ms)
     }
 
-    /// Notes a request sent at `now_ms`.
-    pub fn record(&mut self, now_ms: u64) {
-        self.sent.push_back(now_ms);
-        while self.sent.len() > self.requests {
-            self.sent.pop_front();
+    /// Notes a request leaving now.
+    pub fn send(&mut self) -> Ticket {
+        self.in_flight += 1;
+        Ticket(())
+    }
+
+    /// Notes that the request of `ticket` ended at `now_ms`, `answered` or not.
+    pub fn settle(&mut self, ticket: Ticket, now_ms: u64, answered: bool) {
+        let Ticket(()) = ticket;
+        self.in_flight = self.in_flight.saturating_sub(1);
+        let at = if answered {
+            now_ms
+        } else {
+            now_ms + safety_margin(self.window_ms)
+        };
+        let i = self.counted_by.partition_point(|t| *t <= at);
+        self.counted_by.insert(i, at);
+        if self.counted_by.len() > self.requests {
+            self.counted_by.pop_front();
         }
     }
 }
 
-/// 2 % of the window plus 50 ms: ample for the skew between sending and arriving, small
-/// enough to cost almost no throughput (Harvest: 350 ms on 15 s).
+/// How much later than its end an unanswered request is counted: 2 % of the window plus
+/// 50 ms, ample for a request still on the wire when the client gave up on it.
 pub fn safety_margin(window_ms: u64) -> u64 {
     window_ms / 50 + 50
 }
@@ -70,46 +109,120 @@ pub fn retry_after_secs(header: Option<&str>) -> u64 {
 mod tests {
     use super::*;
 
+    /// Sends at `at` and is answered `latency` ms later.
+    fn answered(l: &mut RateLimiter, at: u64, latency: u64) {
+        let t = l.send();
+        l.settle(t, at + latency, true);
+    }
+
     #[test]
     fn requests_within_the_limit_go_at_once() {
         let mut l = RateLimiter::new(3, 1000);
         for t in [0, 1, 2] {
             assert_eq!(l.delay(t), 0);
-            l.record(t);
+            answered(&mut l, t, 0);
         }
+        assert!(l.delay(3) > 0);
     }
 
     #[test]
-    fn the_next_request_waits_for_the_oldest_to_leave_the_window_plus_a_margin() {
+    fn the_next_request_waits_a_window_after_the_oldest_was_answered() {
         let mut l = RateLimiter::new(3, 1000);
-        let window = 1000 + safety_margin(1000);
-        assert_eq!(window, 1070);
         for t in [0, 100, 200] {
-            l.record(t);
+            answered(&mut l, t, 30);
         }
-        assert_eq!(l.delay(300), window - 300);
-        assert_eq!(l.delay(window), 0);
-        l.record(window);
-        assert_eq!(l.delay(window), 100);
+        // The oldest was answered at 30: the server had counted it by then.
+        assert_eq!(l.delay(300), 1030 - 300);
+        assert_eq!(l.delay(1030), 0);
+        answered(&mut l, 1030, 30);
+        assert_eq!(l.delay(1030), 1130 - 1030);
     }
 
     #[test]
-    fn a_burst_never_exceeds_the_limit_in_any_window() {
+    fn requests_in_flight_count_as_in_the_window_until_they_end() {
+        let mut l = RateLimiter::new(2, 1000);
+        let (first, second) = (l.send(), l.send());
+        // Sent long ago, but unanswered: either may arrive at any moment.
+        assert_eq!(l.delay(5000), 1000);
+        l.settle(second, 5000, true);
+        assert_eq!(l.delay(5000), 1000);
+        assert_eq!(l.delay(6000), 0);
+        l.settle(first, 6000, true);
+        // Both ended less than a window ago, but the older one leaves first.
+        assert_eq!(l.delay(6000), 0);
+        answered(&mut l, 6000, 0);
+        assert_eq!(l.delay(6000), 1000);
+    }
+
+    #[test]
+    fn requests_answered_out_of_order_are_counted_by_their_answers() {
+        let mut l = RateLimiter::new(2, 1000);
+        let (slow, fast) = (l.send(), l.send());
+        l.settle(fast, 50, true);
+        l.settle(slow, 400, true);
+        assert_eq!(l.delay(400), 1050 - 400);
+        answered(&mut l, 1050, 0);
+        assert_eq!(l.delay(1050), 1400 - 1050);
+    }
+
+    #[test]
+    fn an_unanswered_request_is_counted_later_by_the_margin() {
+        let mut l = RateLimiter::new(1, 1000);
+        let t = l.send();
+        l.settle(t, 200, false);
+        assert_eq!(safety_margin(1000), 70);
+        assert_eq!(l.delay(200), 1000 + 70);
+        assert_eq!(l.delay(1270), 0);
+    }
+
+    /// 350 sequential requests under 100 per 15 s, each taking up to `max_latency` ms to reach
+    /// the server and as long again to come back: when each arrived, and when the last ended.
+    fn long_load(max_latency: u64) -> (Vec<u64>, u64) {
         let mut l = RateLimiter::new(100, 15_000);
-        let mut now = 0;
-        let mut sent = Vec::new();
+        let (mut now, mut arrivals, mut seed) = (0, Vec::new(), 7_u64);
         for _ in 0..350 {
-            now += l.delay(now);
-            l.record(now);
-            sent.push(now);
+            loop {
+                let wait = l.delay(now);
+                if wait == 0 {
+                    break;
+                }
+                now += wait;
+            }
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            let (there, back) = ((seed >> 33) % max_latency, (seed >> 13) % max_latency);
+            let t = l.send();
+            arrivals.push(now + there);
+            now += there + back;
+            l.settle(t, now, true);
         }
-        for (i, t) in sent.iter().enumerate() {
-            let in_window = sent[i..].iter().take_while(|s| **s < t + 15_000).count();
-            assert!(
-                in_window <= 100,
-                "{in_window} requests in the window starting at {t}"
-            );
+        arrivals.sort_unstable();
+        (arrivals, now)
+    }
+
+    /// The server counts a request when it arrives, anywhere between its send and its answer.
+    #[test]
+    fn a_long_load_never_exceeds_the_limit_at_the_server_whatever_the_latency() {
+        for max_latency in [1, 40, 400, 5000] {
+            let (arrivals, _) = long_load(max_latency);
+            for (i, t) in arrivals.iter().enumerate() {
+                let in_window = arrivals[i..]
+                    .iter()
+                    .take_while(|s| **s < t + 15_000)
+                    .count();
+                assert!(
+                    in_window <= 100,
+                    "{in_window} requests arrived in the window starting at {t} ({max_latency} ms)"
+                );
+            }
         }
+    }
+
+    #[test]
+    fn a_long_load_keeps_the_pace_the_limit_allows() {
+        // Three full windows, each later by at most one round trip, then 50 round trips.
+        let (_, took) = long_load(40);
+        assert!(took <= 3 * (15_000 + 80) + 50 * 80, "took {took} ms");
+        assert!(took >= 3 * 15_000, "took {took} ms");
     }
 
     #[test]

@@ -5,7 +5,7 @@ use super::{http, now_ms};
 use crate::api::harvest::{Accounts, TimeEntriesPage, TimeEntry};
 use crate::api::pagination::next_request;
 use crate::api::profile::Profile;
-use crate::api::rate_limit::{retry_after_secs, RateLimiter, MAX_RETRIES};
+use crate::api::rate_limit::{retry_after_secs, RateLimiter, Ticket, MAX_RETRIES};
 use crate::api::{self, ApiError, ApiRequest};
 use crate::oauth::{Config, Session};
 use serde::de::DeserializeOwned;
@@ -161,15 +161,19 @@ impl ApiClient {
     ) -> Result<(String, Option<String>), ApiError> {
         let mut retries = 0;
         loop {
-            let delay = self.limiter.borrow().delay(now_ms());
-            if delay > 0 {
+            loop {
+                let delay = self.limiter.borrow().delay(now_ms());
+                if delay == 0 {
+                    break;
+                }
                 sleep(Duration::from_millis(delay)).await;
             }
-            self.limiter.borrow_mut().record(now_ms());
+            let in_flight = InFlight::new(&self.limiter);
             let timeout = Some(self.config.request_timeout_seconds);
             let response =
                 http::get_within(request.url.as_str(), &request.headers, timeout, read_header)
                     .await?;
+            in_flight.answered();
             match response.status {
                 200..=299 => return Ok((response.body, response.extra_header)),
                 429 if retries < MAX_RETRIES => {
@@ -185,6 +189,43 @@ impl ApiClient {
                 status => return Err(api::error_from(status, &response.body)),
             }
         }
+    }
+}
+
+/// A request the limiter let through, until it ends. Answered, it is counted from its answer;
+/// dropped any other way (an error, a timeout, a cancelled load dropping the future), from
+/// the drop, with the limiter's margin for a request that may still be on its way.
+struct InFlight {
+    limiter: Rc<RefCell<RateLimiter>>,
+    ticket: Option<Ticket>,
+}
+
+impl InFlight {
+    fn new(limiter: &Rc<RefCell<RateLimiter>>) -> Self {
+        let ticket = limiter.borrow_mut().send();
+        InFlight {
+            limiter: limiter.clone(),
+            ticket: Some(ticket),
+        }
+    }
+
+    fn answered(mut self) {
+        self.end(true);
+    }
+
+    fn end(&mut self, answered: bool) {
+        // Never borrowed across an await, so this borrow cannot fail; if it ever did, the
+        // request would stay counted as in flight, which errs on the slow side.
+        if let (Some(ticket), Ok(mut limiter)) = (self.ticket.take(), self.limiter.try_borrow_mut())
+        {
+            limiter.settle(ticket, now_ms(), answered);
+        }
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.end(false);
     }
 }
 
