@@ -87,6 +87,19 @@ pub fn pages_to_append<'a>(drawn: &[EntryPage], pages: &'a [EntryPage]) -> Optio
     pages.strip_prefix(drawn)
 }
 
+/// While a load runs, the table takes new rows at most this often (milliseconds).
+pub const DRAW_EVERY_MS: u64 = 200;
+
+/// Milliseconds to wait before drawing the pages that arrived, at `now_ms`, when the table was
+/// last drawn at `last_draw_ms` (0: draw now). The first rows and the end of a load are drawn
+/// at once.
+pub fn draw_delay(loading: bool, now_ms: u64, last_draw_ms: Option<u64>) -> u64 {
+    match last_draw_ms {
+        Some(last) if loading => (last + DRAW_EVERY_MS).saturating_sub(now_ms),
+        _ => 0,
+    }
+}
+
 /// The time-entry table and the load behind it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Entries {
@@ -433,5 +446,18 @@ mod tests {
         );
         assert_eq!(pages_to_append(&shown, std::slice::from_ref(&a)), None);
         assert_eq!(pages_to_append(&shown, &[]), None);
+    }
+
+    #[test]
+    fn rows_are_drawn_at_most_every_200_ms_during_a_load_and_at_once_otherwise() {
+        assert_eq!(draw_delay(true, 1000, None), 0, "the first rows at once");
+        assert_eq!(draw_delay(true, 1050, Some(1000)), 150);
+        assert_eq!(draw_delay(true, 1200, Some(1000)), 0);
+        assert_eq!(draw_delay(true, 5000, Some(1000)), 0);
+        assert_eq!(
+            draw_delay(false, 1050, Some(1000)),
+            0,
+            "the end of a load at once"
+        );
     }
 }

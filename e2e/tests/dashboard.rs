@@ -167,6 +167,50 @@ async fn the_dashboard_shows_person_company_assignments_and_a_multi_page_range_t
 }
 
 #[tokio::test]
+async fn a_long_load_draws_its_rows_in_batches_not_page_by_page() {
+    // Small pages and no rate limit to speak of: many pages, arriving fast.
+    let env = Env::with(Options {
+        tweak: |s| {
+            s.per_page = 5;
+            s.rate_limit = RateLimit {
+                requests: 10_000,
+                window: Duration::from_secs(1),
+            };
+        },
+        config: json!({ "rate_limit": { "requests": 10_000, "per_seconds": 1 } }),
+        ..Options::default()
+    })
+    .await;
+    env.open("/").await;
+    env.sign_in().await;
+    assert!(entries_finished(&env).await);
+    // Each draw appends one batch of rows to the table's body (a new range draws a new one).
+    env.js("window.__draws = 0;
+         new MutationObserver((records) => {
+             window.__draws += records.filter((r) => r.target.matches('#entries-table tbody')
+                 && [...r.addedNodes].some((n) => n.nodeName === 'TR')).length;
+         }).observe(document.body, { childList: true, subtree: true });")
+        .await;
+    env.set_input("from", "2026-03-02").await;
+    env.set_input("to", "2026-06-30").await;
+    let before = env.provider.recorded().len();
+    env.click("#load-entries").await;
+    assert!(entries_finished(&env).await);
+    let pages = env.provider.recorded()[before..]
+        .iter()
+        .filter(|r| r.path == "/v2/time_entries")
+        .count();
+    let draws = env.js("return window.__draws").await.as_u64().unwrap() as usize;
+    assert!(pages > 100, "too few pages to see batching: {pages}");
+    assert!(
+        (2..pages / 4).contains(&draws),
+        "{draws} draws for {pages} pages"
+    );
+    assert_rows_are_the_range(&env).await;
+    env.close().await;
+}
+
+#[tokio::test]
 async fn cursor_pagination_loads_every_page_with_unknown_totals() {
     let env = Env::with(Options {
         tweak: |s| s.pagination = Pagination::Cursor,

@@ -5,11 +5,14 @@ use crate::api::harvest::{Account, AssignmentsPage, Company, ProjectAssignment, 
 use crate::api::ApiError;
 use crate::browser::api_client::{ApiClient, PageReport};
 use crate::browser::auth;
+use crate::browser::now_ms;
 use crate::dashboard::{
-    candidates, format_hours, pages_to_append, Entries, EntriesAction, EntryPage, Load, Phase,
+    candidates, draw_delay, format_hours, pages_to_append, Entries, EntriesAction, EntryPage, Load,
+    Phase,
 };
 use crate::oauth::session::describe_remaining;
 use crate::oauth::{Config, Session};
+use gloo_timers::callback::Timeout;
 use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
@@ -447,7 +450,7 @@ fn EntriesView(props: &EntriesProps) -> Html {
                 <div class="table-wrap">
                 <table id="entries-table">
                     <thead><tr><th scope="col">{ "Date" }</th><th scope="col">{ "Project" }</th><th scope="col">{ "Task" }</th><th scope="col">{ "Notes" }</th><th scope="col" class="num">{ "Hours" }</th></tr></thead>
-                    <EntryBody pages={e.pages.clone()} />
+                    <EntryBody pages={e.pages.clone()} {loading} />
                     <tfoot><tr><th scope="row" colspan="4">{ if e.is_complete() { "Total" } else { "Total so far (incomplete)" } }</th>
                         <td class="num" id="total-hours">{ format_hours(e.total_hours()) }</td></tr></tfoot>
                 </table>
@@ -460,6 +463,8 @@ fn EntriesView(props: &EntriesProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct EntryBodyProps {
     pages: Vec<EntryPage>,
+    /// A load is running: more pages are coming.
+    loading: bool,
 }
 
 /// The table's body. Its rows never change once drawn, so they are not diffed: the virtual DOM
@@ -467,23 +472,47 @@ struct EntryBodyProps {
 /// Yew owns an empty `<tbody>`; each page that arrives is appended to it once with
 /// `createElement`, text going in through `textContent`, never as markup. A list that is not
 /// the drawn one plus new pages (a new range) is drawn afresh.
+///
+/// While a load runs, new rows are drawn at most every [`DRAW_EVERY_MS`](crate::dashboard::DRAW_EVERY_MS): every change to the
+/// table makes the browser lay it out again, which grows with the table and, page after page,
+/// slowed a long load by several per cent (BENCHMARKS.md).
 #[component]
 fn EntryBody(props: &EntryBodyProps) -> Html {
     let body = use_node_ref();
     let drawn = use_mut_ref(Vec::<EntryPage>::new);
+    let last_draw = use_mut_ref(|| None::<u64>);
+    let pending = use_mut_ref(|| None::<Timeout>);
     let failed = use_state(|| false);
     {
         let (body, failed) = (body.clone(), failed.clone());
-        use_effect_with(props.pages.clone(), move |pages| {
-            if let Some(body) = body.cast::<web_sys::Element>() {
-                let mut drawn = drawn.borrow_mut();
-                if draw_pages(&body, &mut drawn, pages).is_err() {
-                    body.set_text_content(None);
-                    drawn.clear();
-                    failed.set(true);
+        use_effect_with(
+            (props.pages.clone(), props.loading),
+            move |(pages, loading)| {
+                // A draw planned for older pages is replaced (and so cancelled).
+                drop(pending.borrow_mut().take());
+                let wait = draw_delay(*loading, now_ms(), *last_draw.borrow());
+                let draw = {
+                    let pages = pages.clone();
+                    move || {
+                        *last_draw.borrow_mut() = Some(now_ms());
+                        if let Some(body) = body.cast::<web_sys::Element>() {
+                            let mut drawn = drawn.borrow_mut();
+                            if draw_pages(&body, &mut drawn, &pages).is_err() {
+                                body.set_text_content(None);
+                                drawn.clear();
+                                failed.set(true);
+                            }
+                        }
+                    }
+                };
+                if wait == 0 {
+                    draw();
+                } else {
+                    let timeout = Timeout::new(u32::try_from(wait).unwrap_or(u32::MAX), draw);
+                    *pending.borrow_mut() = Some(timeout);
                 }
-            }
-        });
+            },
+        );
     }
     if *failed {
         // Only an engine that refuses `createElement("tr")` gets here.
@@ -517,9 +546,9 @@ fn draw_pages(
         }
         template.append_child(&cell)?;
     }
+    // Built detached and inserted once: one change to the live document per draw.
+    let rows = document.create_document_fragment();
     for page in new {
-        // Built detached and inserted once: one mutation of the live document per page.
-        let rows = document.create_document_fragment();
         for t in page.iter() {
             let row = template.clone_node_with_deep(true)?;
             let hours = format_hours(t.hours);
@@ -538,8 +567,8 @@ fn draw_pages(
             }
             rows.append_child(&row)?;
         }
-        body.append_child(&rows)?;
-        drawn.push(page.clone());
     }
+    body.append_child(&rows)?;
+    drawn.extend_from_slice(new);
     Ok(())
 }
