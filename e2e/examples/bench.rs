@@ -18,7 +18,7 @@ use local_provider::profiles::Profile;
 use local_provider::settings::RateLimit;
 use serde_json::{json, Value};
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// The rate limit the throughput part scales Harvest's 100 per 15 s down to.
 const LIMIT: usize = 100;
@@ -102,19 +102,8 @@ fn median(mut xs: Vec<f64>) -> f64 {
 
 /// Polls `expression` (JavaScript) until it is not null, and returns it.
 async fn until(env: &Env, expression: &str) -> Value {
-    let deadline = Instant::now() + PATIENCE * 4;
-    loop {
-        let v = env.js(&format!("return {expression};")).await;
-        if !v.is_null() {
-            return v;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{expression} stayed null; the page shows: {}",
-            env.visible_text().await
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    env.poll(&format!("return {expression};"), PATIENCE * 4)
+        .await
 }
 
 /// Starts on a blank page of the app's origin with nothing stored.

@@ -438,6 +438,25 @@ impl Env {
         }
     }
 
+    /// Runs `script` (a JavaScript function body that returns a value) until it returns
+    /// something other than null or undefined, and returns that; fails the test, showing the
+    /// page, after `limit`.
+    pub async fn poll(&self, script: &str, limit: Duration) -> Value {
+        let deadline = Instant::now() + limit;
+        loop {
+            let v = self.js(script).await;
+            if !v.is_null() {
+                return v;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "waited {limit:?} for a value from {script:?}; the page shows: {}",
+                self.visible_text().await
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     pub async fn text(&self, css: &str) -> String {
         self.wait_for(css).await.text().await.unwrap()
     }

@@ -3,23 +3,13 @@
 
 use e2e::{Env, Options};
 use serde_json::json;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Waits (up to `limit`) for the time-entry load to end; returns whether it is complete.
 async fn load_ended(env: &Env, limit: Duration) -> bool {
-    let deadline = Instant::now() + limit;
-    loop {
-        let status = env.js("const s = document.getElementById('entries-status'); return s && s.dataset.complete").await;
-        if let Some(done) = status.as_str() {
-            return done == "true";
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the load did not end: {}",
-            env.visible_text().await
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let script =
+        "const s = document.getElementById('entries-status'); return s && s.dataset.complete";
+    env.poll(script, limit).await == "true"
 }
 
 async fn settled(env: &Env) {
