@@ -28,6 +28,8 @@ WASM=target/wasm32-unknown-unknown/release/implicit-oauth.wasm
 breakdown=$(twiggy top -n 1000000 -f csv "$WASM" | node bench/twiggy.mjs)
 echo "$breakdown"
 
+# Timings on a small machine move with whatever else runs: record how busy it was.
+load_before="$(cut -d' ' -f1 /proc/loadavg)"
 echo "==> Browser measurements (e2e/examples/bench.rs; a few minutes)"
 browser=$(cargo run --quiet -p e2e --example bench)
 echo "$browser"
@@ -39,6 +41,8 @@ machine="$(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' 
   echo "Measured by \`make bench\` (\`bench/run.sh\`) on $(date -u +%Y-%m-%d), $machine;"
   echo "$(rustc --version), trunk release build with wasm-opt -Oz, commit $(git rev-parse --short HEAD)."
   echo "Figures are measurements, not test assertions; run \`make bench\` to regenerate this file."
+  echo "The 1-minute load average was $load_before when the browser measurements began; timings"
+  echo "vary by 10–20 % from run to run on this machine, more when it is busy."
   echo
   echo "## Bundle size"
   echo

@@ -359,7 +359,7 @@ async fn main() {
         report_throughput(api_throughput().await);
     }
     if wanted("rendering") {
-        report_rendering(rendering(runs.unwrap_or(5)).await);
+        report_rendering(rendering(runs.unwrap_or(9)).await);
     }
 }
 
