@@ -1,7 +1,8 @@
 //! A client-side limiter so a healthy app never meets a 429, and the rule for waiting after one.
 //!
-//! Harvest allows 100 requests per 15 s (rolling). The limiter keeps the instants of the last
-//! `requests` sends and answers how long to wait before the next one fits in the window.
+//! Harvest allows 100 requests per 15 s (rolling). The limiter keeps, for recent requests, the
+//! latest instant the server can have counted each, and answers how long to wait before the
+//! next one fits in the window.
 
 use std::collections::VecDeque;
 

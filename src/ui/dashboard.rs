@@ -473,9 +473,10 @@ struct EntryBodyProps {
 /// `createElement`, text going in through `textContent`, never as markup. A list that is not
 /// the drawn one plus new pages (a new range) is drawn afresh.
 ///
-/// While a load runs, new rows are drawn at most every [`DRAW_EVERY_MS`](crate::dashboard::DRAW_EVERY_MS): every change to the
-/// table makes the browser lay it out again, which grows with the table and, page after page,
-/// slowed a long load by several per cent (BENCHMARKS.md).
+/// While a load runs, new rows are drawn at most every
+/// [`DRAW_EVERY_MS`](crate::dashboard::DRAW_EVERY_MS): every change to the table makes the
+/// browser lay it out again, which grows with the table and, page after page, slowed a long
+/// load by several per cent (BENCHMARKS.md).
 #[component]
 fn EntryBody(props: &EntryBodyProps) -> Html {
     let body = use_node_ref();
