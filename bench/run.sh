@@ -28,7 +28,15 @@ WASM=target/wasm32-unknown-unknown/release/implicit-oauth.wasm
 breakdown=$(twiggy top -n 1000000 -f csv "$WASM" | node bench/twiggy.mjs)
 echo "$breakdown"
 
-# Timings on a small machine move with whatever else runs: record how busy it was.
+# Timings on a small machine move with whatever else runs. The builds above leave it busy for
+# a while: wait (up to 2 minutes) for the 1-minute load average to fall below the core count,
+# then record how busy it was.
+for _ in $(seq 24); do
+  awk -v cores="$(nproc)" '{ exit !($1 < cores) }' /proc/loadavg && break
+  [ -n "${waited:-}" ] || echo "==> Waiting for the machine to settle (load average $(cut -d' ' -f1 /proc/loadavg))"
+  waited=1
+  sleep 5
+done
 load_before="$(cut -d' ' -f1 /proc/loadavg)"
 echo "==> Browser measurements (e2e/examples/bench.rs; a few minutes)"
 browser=$(cargo run --quiet -p e2e --example bench)
