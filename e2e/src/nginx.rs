@@ -61,6 +61,14 @@ impl Nginx {
         );
         edit(
             &mut conf,
+            "access_log /var/log/nginx/implicit-oauth.access.log implicit_oauth;",
+            &format!(
+                "access_log {} implicit_oauth;",
+                dir.join("site-access.log").display()
+            ),
+        );
+        edit(
+            &mut conf,
             "set $provider_origins \"https://id.getharvest.com https://api.harvestapp.com\";",
             &format!("set $provider_origins \"{}\";", site.provider_origins),
         );
@@ -79,7 +87,8 @@ impl Nginx {
             );
         }
         let harness = format!("http://{}", site.harness);
-        let mut extra = format!("    location /__ {{ proxy_pass {harness}; }}\n");
+        // `^~`: the test pages win over the sample's regex locations (`.js`, …).
+        let mut extra = format!("    location ^~ /__ {{ proxy_pass {harness}; }}\n");
         if site.config_via_harness {
             edit(
                 &mut conf,
@@ -98,7 +107,7 @@ impl Nginx {
         let main = format!(
             "daemon off; master_process off; worker_processes 1; pid {d}/nginx.pid; error_log {d}/error.log warn;\n\
              events {{ worker_connections 256; }}\n\
-             http {{ include /etc/nginx/mime.types; default_type application/octet-stream; access_log off;\n\
+             http {{ include /etc/nginx/mime.types; default_type application/octet-stream; access_log {d}/access.log;\n\
              client_body_temp_path {d}/body; proxy_temp_path {d}/proxy; fastcgi_temp_path {d}/fastcgi;\n\
              uwsgi_temp_path {d}/uwsgi; scgi_temp_path {d}/scgi; include {d}/site.conf; }}\n"
         );
@@ -128,6 +137,18 @@ impl Nginx {
             std::thread::sleep(Duration::from_millis(50));
         }
         Nginx { child, dir }
+    }
+}
+
+impl Nginx {
+    /// Everything nginx has logged so far: the default (`combined`) access log of the `http`
+    /// block, the site's own access log and the error log.
+    pub fn logs(&self) -> String {
+        ["access.log", "site-access.log", "error.log"]
+            .iter()
+            .map(|f| std::fs::read_to_string(self.dir.join(f)).unwrap_or_default())
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 }
 
