@@ -1,7 +1,9 @@
-//! The standalone app's binary. wasm-bindgen runs `main` when the module is initialised: on the
-//! app's own page it starts the app; on a host page that embeds the component (no boot script)
-//! it does nothing and the host calls `mount()`.
-fn main() {
-    #[cfg(target_arch = "wasm32")]
-    implicit_oauth::ui::start_if_standalone();
-}
+//! The standalone app's binary. It starts nothing by itself: `boot.js`, served with the app's
+//! files, calls the exported `start` with the `config.json` beside them. A host page that embeds
+//! the component calls `mount()` instead; markup on a page can start neither.
+
+// Links the library, whose `#[wasm_bindgen]` exports (`start`, `mount`) are this binary's.
+#[cfg(target_arch = "wasm32")]
+use implicit_oauth::ui::start as _;
+
+fn main() {}

@@ -1,13 +1,36 @@
-// Loads the app's wasm; initialising it starts the standalone app. An external module, not
-// trunk's inline loader, so the page runs under `script-src 'self' 'wasm-unsafe-eval'` with no
-// inline script.
-const boot = document.getElementById("implicit-oauth-boot");
+// Loads the app and starts it. An external module, not trunk's inline loader, so the page runs
+// under `script-src 'self' 'wasm-unsafe-eval'` with no inline script.
+//
+// Every URL here is relative to this file, so dist/ works wherever it is copied (a host's root
+// or any sub-folder). The hashed file names are written in at build time
+// (scripts/embed-entry.sh): nothing about how the app starts is read from the page's DOM, which
+// content on the page could spoof.
+const here = import.meta.url;
+const config = new URL("config.json", here).href;
 // Start fetching config.json now, beside the wasm, instead of after it has started; the app
-// takes this response if it is for the config it wants (src/ui/mod.rs), else fetches again.
-// The same settings as the app's own requests: not cached, no cookies, no Referer.
-boot.config = fetch(new URL("config.json", boot.src), {
-  cache: "no-store", credentials: "omit", referrerPolicy: "no-referrer",
-});
-boot.config.catch(() => {}); // a failure is reported by the app, not as an unhandled rejection
-const app = await import(boot.dataset.js);
-await app.default({ module_or_path: boot.dataset.wasm });
+// takes this response (src/ui/mod.rs). The same settings as the app's own requests: not cached,
+// no cookies, no Referer.
+const early = fetch(config, { cache: "no-store", credentials: "omit", referrerPolicy: "no-referrer" });
+early.catch(() => {}); // a failure is reported by the app, not as an unhandled rejection
+
+try {
+  const app = await import(new URL("@APP_JS@", here).href);
+  await app.default({ module_or_path: new URL("@APP_WASM@", here) });
+  app.start(config, early);
+} catch (error) {
+  // The page says what went wrong instead of staying blank. Never the page URL: on a callback
+  // it still holds the response.
+  const box = document.getElementById("app-loading");
+  if (box) {
+    box.setAttribute("role", "alert");
+    box.className = "app-loading failed";
+    box.replaceChildren(
+      Object.assign(document.createElement("h1"), { textContent: "The app could not start" }),
+      Object.assign(document.createElement("p"), {
+        textContent: "Its files did not load in this browser. Reload the page; if this stays, " +
+          "the site is missing files: every file of dist/ must be copied into the same folder as index.html.",
+      }),
+      Object.assign(document.createElement("p"), { className: "detail", textContent: String(error && error.message || error) }),
+    );
+  }
+}

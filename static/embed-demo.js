@@ -1,10 +1,11 @@
 // The demo host page's script: mounts two instances from the site's config.json, with
 // popup sign-in and the callback page on this origin.
-import init, { mount } from "/implicit-oauth.js";
+import init, { mount } from "./implicit-oauth.js";
 
 await init();
-const config = await (await fetch("/config.json", { cache: "no-store" })).json();
-const base = { ...config, redirect_uri: `${location.origin}/callback.html`, sign_in: "popup" };
+// Every URL relative to this file: the demo works from whatever folder dist/ was copied to.
+const config = await (await fetch(new URL("config.json", import.meta.url), { cache: "no-store" })).json();
+const base = { ...config, redirect_uri: new URL("callback.html", import.meta.url).href, sign_in: "popup" };
 const params = new URLSearchParams(location.search);
 if (params.has("popup_fallback")) base.popup_fallback = true;
 

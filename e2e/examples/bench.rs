@@ -28,8 +28,8 @@ fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// The app's `index.html` with the probe first in `<head>`, at `/` and at the generic
-/// preset's callback path; `bench/pages/*` and jso under `/__bench/`.
+/// The app's `index.html` with the probe first in `<head>`, at `/` (the app's redirect URI in
+/// the bench); `bench/pages/*` and jso under `/__bench/`.
 fn bench_pages() -> axum::Router {
     let index = std::fs::read_to_string(dist_dir().join("index.html")).unwrap();
     let probed = index.replacen(
@@ -63,8 +63,7 @@ fn bench_pages() -> axum::Router {
     let js = "text/javascript";
     let html = "text/html; charset=utf-8";
     axum::Router::new()
-        .route("/", get(app.clone()))
-        .route("/callback/generic", get(app))
+        .route("/", get(app))
         .route(
             "/__bench/blank.html",
             get(|| async { Html("<!doctype html><title>blank</title>") }),
@@ -139,6 +138,8 @@ struct Latency {
 async fn callback_latency(runs: usize) -> Latency {
     let env = Env::with(Options {
         profile: Profile::Generic,
+        // The response comes straight back to the app, as it does to the peer page.
+        config: serde_json::json!({ "redirect_uri": "{app_url}" }),
         routes: bench_pages(),
         ..Options::default()
     })

@@ -33,7 +33,7 @@ async fn start(extra: serde_json::Value, token_lifetime: Duration) -> (Env, Dot)
     })
     .await;
     let origin = env.app_url.trim_end_matches('/');
-    let redirect_uri = format!("{}callback/generic", env.app_url);
+    let redirect_uri = format!("{}callback.html", env.app_url);
     let dot = Dot::start(port, origin, &redirect_uri, token_lifetime);
     (env, dot)
 }

@@ -66,7 +66,7 @@ async fn aha_signs_in_with_a_fragment_callback_and_calls_me_with_a_bearer_header
     assert_eq!(me[0].auth_scheme.as_deref(), Some("Bearer"));
     assert_eq!(me[0].query, "");
     let redirect = url::Url::parse(&env.provider.store.last_redirect().unwrap()).unwrap();
-    assert_eq!(redirect.path(), "/callback/aha");
+    assert_eq!(redirect.path(), "/callback.html");
     assert!(redirect.query().is_none() && redirect.fragment().unwrap().contains("state="));
     // After the callback the app is back on the route the sign-in started from, URL clean.
     let url = env.browser.current_url().await.unwrap();
@@ -160,15 +160,16 @@ async fn generic_provider_signs_in_and_shows_the_granted_scope() {
 
 #[tokio::test]
 async fn a_callback_on_another_providers_path_cannot_complete_this_providers_sign_in() {
-    // The app's request is for the generic provider (callback path /callback/generic); the
-    // response, with the right state, is delivered to Aha!'s callback path instead.
+    // The app's request is for the generic provider (callback page /callback.html); the
+    // response, with the right state, is delivered to another provider's callback path (the
+    // app's folder, where Harvest's demo comes back) instead.
     let env = env_for(Profile::Generic).await;
     env.open("/").await;
     env.click("#sign-in").await;
     let state = env.consent_state().await;
     let token = env.provider.store.issue(vec![], Duration::from_secs(3600));
     env.open(&format!(
-        "/callback/aha#access_token={token}&token_type=bearer&state={state}"
+        "/#access_token={token}&token_type=bearer&state={state}"
     ))
     .await;
     env.screen("error").await;

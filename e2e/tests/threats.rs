@@ -164,7 +164,7 @@ async fn every_file_is_served_with_the_recommended_headers_and_cache_rules() {
     env.screen("signed-out").await;
     let headers = env
         .js(r#"
-            const wasm = document.getElementById("implicit-oauth-boot").dataset.wasm;
+            const wasm = performance.getEntriesByType("resource").map((e) => e.name).find((n) => n.endsWith("_bg.wasm"));
             const read = async (path) => {
                 const r = await fetch(path, { cache: "no-store" });
                 const h = (n) => r.headers.get(n);
@@ -198,6 +198,9 @@ async fn every_file_is_served_with_the_recommended_headers_and_cache_rules() {
                 cache.contains("immutable") || cache.contains("max-age=31536000"),
                 "{path}: {cache}"
             );
+        } else if path == "/" || path.ends_with(".html") {
+            // Pages are where authorization responses arrive: never stored.
+            assert!(cache.contains("no-store"), "{path} may be stored: {cache}");
         } else {
             assert!(
                 cache.contains("no-cache") || cache.contains("max-age=0"),

@@ -95,8 +95,10 @@ impl Profile {
     }
 
     /// The app's `config.json` for the matching preset, pointed at this provider: the
-    /// preset's defaults with only the URLs (and the demo client id) replaced. Each provider
-    /// but Harvest (whose demo keeps the app's root) has its own callback path.
+    /// preset's defaults with only the URLs (and the demo client id) replaced. Harvest's demo
+    /// comes back to the app's folder itself; the others to `callback.html` beside it, which
+    /// hands the response back to the page that left (both are real files, so any static host
+    /// serves them).
     /// `app_url` ends with `/`.
     pub fn app_config(self, provider_url: &str, app_url: &str) -> serde_json::Value {
         let id = self.id();
@@ -107,7 +109,7 @@ impl Profile {
         if let Some(path) = self.authorize_path() {
             config["client_id"] = "local-demo".into();
             config["authorize_url"] = format!("{provider_url}{path}").into();
-            config["redirect_uri"] = format!("{app_url}callback/{id}").into();
+            config["redirect_uri"] = format!("{app_url}callback.html").into();
         }
         match self {
             Profile::Harvest => {

@@ -19,54 +19,46 @@ pub use dashboard::{Dashboard, DashboardProps};
 pub use profile::{ProfileProps, ProfileView};
 
 use crate::browser::location;
+use std::cell::RefCell;
+use wasm_bindgen::prelude::*;
 use yew::Callback;
 
-/// Starts the standalone app when this page is the app's own `index.html` (it carries the
-/// `implicit-oauth-boot` script); on a host page it does nothing.
-pub fn start_if_standalone() {
-    if boot_script().is_some() {
-        start();
+thread_local! {
+    /// The `config.json` fetch `boot.js` started while the wasm was loading, with its URL.
+    static EARLY_CONFIG: RefCell<Option<(String, js_sys::Promise)>> = const { RefCell::new(None) };
+}
+
+/// Starts the standalone app on `<body>`. `boot.js` calls it with the `config.json` beside the
+/// app's own files (and the fetch of it already under way); nothing about the start is read
+/// from the page's DOM, so markup on a page cannot start the app or choose its configuration.
+#[wasm_bindgen]
+pub fn start(config_url: String, config_fetch: Option<js_sys::Promise>) {
+    if let Some(fetch) = config_fetch {
+        EARLY_CONFIG.with(|slot| *slot.borrow_mut() = Some((config_url.clone(), fetch)));
     }
-}
-
-fn boot_script() -> Option<web_sys::Element> {
-    web_sys::window()?
-        .document()?
-        .get_element_by_id("implicit-oauth-boot")
-}
-
-/// `config.json` beside the app's own files (where the boot script lives), so that the app
-/// also finds it when opened on a deeper path, e.g. a provider's callback `/callback/aha`.
-fn config_url() -> String {
-    let beside_boot = || {
-        let page = crate::weburl::Url::parse(&web_sys::window()?.location().href().ok()?).ok()?;
-        let boot = page.join(&boot_script()?.get_attribute("src")?).ok()?;
-        Some(boot.join("config.json").ok()?.to_string())
-    };
-    beside_boot().unwrap_or_else(|| "config.json".into())
-}
-
-/// The `config.json` fetch `boot.js` started while the wasm was loading, taken once (a later
-/// load, e.g. after a retry, fetches afresh).
-pub(crate) fn started_config_fetch() -> Option<js_sys::Promise> {
-    use wasm_bindgen::JsCast;
-    let boot = boot_script()?;
-    let key = wasm_bindgen::JsValue::from_str("config");
-    let fetch = js_sys::Reflect::get(&boot, &key).ok()?;
-    let _ = js_sys::Reflect::delete_property(&boot, &key);
-    fetch.dyn_into().ok()
-}
-
-/// Entry point of the standalone app: reads (and wipes) any callback from the address bar
-/// before the first render, then mounts [`App`] on `<body>`.
-pub fn start() {
-    let callback = PendingCallback::new(location::take_callback());
+    let callback = PendingCallback::new(location::take_callback(location::Arrival::Direct));
+    // index.html's loading state (see there) makes way for the app.
+    if let Some(loading) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("app-loading"))
+    {
+        loading.remove();
+    }
     yew::Renderer::<App>::with_props(AppProps {
-        config: ConfigSource::Url(config_url()),
+        config: ConfigSource::Url(config_url),
         callback,
         mode: SignInMode::Redirect,
         on_event: Callback::noop(),
         commands: Commands::default(),
     })
     .render();
+}
+
+/// The `config.json` fetch `boot.js` started, if it was for `url`; taken once (a later load,
+/// e.g. after a retry, fetches afresh).
+pub(crate) fn started_config_fetch(url: &str) -> Option<js_sys::Promise> {
+    EARLY_CONFIG.with(|slot| {
+        let (for_url, fetch) = slot.borrow_mut().take()?;
+        (for_url == url).then_some(fetch)
+    })
 }
