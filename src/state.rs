@@ -52,6 +52,8 @@ pub enum Action {
     },
     TokenExpired,
     SignOut,
+    /// The person stopped waiting for the sign-in window.
+    SignInCancelled,
     /// The page was shown again from the back-forward cache (the person came back).
     PageShown,
 }
@@ -87,6 +89,7 @@ impl Screen {
             (_, A::SignOut) => Screen::SignedOut {
                 notice: Some(Notice::SignedOut),
             },
+            (Screen::WaitingForPopup, A::SignInCancelled) => Screen::SignedOut { notice: None },
             // Back from a provider page that failed to load: not on the way out any more.
             (Screen::Redirecting, A::PageShown) => Screen::SignedOut { notice: None },
             // Late results for a session that is already gone change nothing.
@@ -184,5 +187,16 @@ mod tests {
     fn callback_failure_shows_the_error() {
         let s = Screen::Loading.next(Action::CallbackFailed(CallbackError::StateMismatch));
         assert_eq!(s, Screen::SignInFailed(CallbackError::StateMismatch));
+    }
+
+    #[test]
+    fn cancelling_the_wait_for_a_sign_in_window_returns_to_signed_out() {
+        let waiting = Screen::SignedOut { notice: None }.next(Action::PopupOpened);
+        assert_eq!(
+            waiting.next(Action::SignInCancelled),
+            Screen::SignedOut { notice: None }
+        );
+        // A late cancel changes nothing once signed in.
+        assert_eq!(signed_in().next(Action::SignInCancelled), signed_in());
     }
 }

@@ -7,8 +7,23 @@ use crate::oauth::secret::STATE_BYTES;
 use crate::oauth::{CallbackError, Completed, Config, PendingRequest, Session, TokenStorage};
 use crate::weburl::Url;
 
-/// Where `static/callback.js` finds the route to return to after a full-page redirect.
+/// Where `static/callback.js` finds the route to return to after a full-page redirect: a note
+/// `{"state", "to"}`, followed only by the callback carrying that `state`.
 pub const RETURN_KEY: &str = "implicit-oauth:return-to";
+/// Where `static/callback.js` finds that a sign-in went out through a popup: a note `{"state"}`,
+/// written before the popup opens, so the popup's copy of this tab's `sessionStorage` has it
+/// even when `Cross-Origin-Opener-Policy` has cut the popup off from its opener.
+pub const POPUP_KEY: &str = "implicit-oauth:popup";
+
+/// How a sign-in reaches the provider and comes back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Via {
+    /// This page goes to the provider; the response comes back in this page's URL (or through
+    /// the callback page, which brings it back here).
+    Redirect,
+    /// A sign-in window goes; the callback page hands the response to this page.
+    Popup,
+}
 
 fn pending_key(config: &Config) -> String {
     format!("{}:pending", config.storage_namespace())
@@ -22,8 +37,10 @@ fn account_key(config: &Config) -> String {
     format!("{}:account", config.storage_namespace())
 }
 
-/// Records a fresh pending request and returns the authorize URL to visit.
-pub fn prepare_sign_in(config: &Config, return_to: &str) -> Result<Url, BrowserError> {
+/// Records a fresh pending request, and how its response will come back, and returns the
+/// authorize URL to visit. For a popup, call it before opening the window (the window's copy
+/// of `sessionStorage` is taken when it opens).
+pub fn prepare_sign_in(config: &Config, return_to: &str, via: Via) -> Result<Url, BrowserError> {
     let redirect = config.redirect.as_ref().ok_or(BrowserError::NoSignIn)?;
     let pending = PendingRequest::new(
         config,
@@ -33,9 +50,23 @@ pub fn prepare_sign_in(config: &Config, return_to: &str) -> Result<Url, BrowserE
         now_ms(),
     );
     storage::set(&pending_key(config), &pending.to_json());
-    // For a redirect sign-in from an embedded component, static/callback.js reads this to
-    // return to the host page (an in-app route, never anything from the callback URL).
-    storage::set(RETURN_KEY, &pending.return_to);
+    let state = pending.state.secret();
+    match via {
+        // static/callback.js reads this to return to the page that left (an in-app route,
+        // never anything from the callback URL).
+        Via::Redirect => {
+            storage::remove(POPUP_KEY);
+            let note = serde_json::json!({ "state": state, "to": pending.return_to });
+            storage::set(RETURN_KEY, &note.to_string());
+        }
+        Via::Popup => {
+            storage::remove(RETURN_KEY);
+            storage::set(
+                POPUP_KEY,
+                &serde_json::json!({ "state": state }).to_string(),
+            );
+        }
+    }
     Ok(pending.authorize_url(redirect))
 }
 
@@ -50,7 +81,7 @@ pub fn is_ours(config: &Config, response: &Response) -> bool {
 /// outcome, so the same callback can never be accepted twice.
 pub fn finish_sign_in(config: &Config, response: Response) -> Result<Completed, CallbackError> {
     let pending = storage::take(&pending_key(config)).and_then(|t| PendingRequest::from_json(&t));
-    storage::remove(RETURN_KEY);
+    forget_notes();
     let done = callback::complete(response, pending, &config.provider, now_ms())?;
     if config.token_storage == TokenStorage::Session {
         storage::set(&session_key(config), &done.session.to_json());
@@ -76,7 +107,12 @@ pub fn sign_out(config: &Config) {
     storage::remove(&session_key(config));
     storage::remove(&account_key(config));
     storage::remove(&pending_key(config));
+    forget_notes();
+}
+
+fn forget_notes() {
     storage::remove(RETURN_KEY);
+    storage::remove(POPUP_KEY);
 }
 
 /// Starts a session from a pasted token: Harvest's personal access tokens (with the account
@@ -116,5 +152,5 @@ pub fn remembered_account(config: &Config) -> Option<u64> {
 /// still consumes it.
 pub fn discard_pending(config: &Config) {
     storage::remove(&pending_key(config));
-    storage::remove(RETURN_KEY);
+    forget_notes();
 }

@@ -2,21 +2,29 @@
 //! result back, so a host page keeps its URL, scroll position and form state.
 //!
 //! The window must be opened synchronously inside the click (no `await` before `window.open`),
-//! or browsers block it. A result is accepted only from this page's own origin and from the
-//! window we opened, once. `BroadcastChannel` covers an opener lost to
-//! `Cross-Origin-Opener-Policy`; since any same-origin page could post there, such a result is
-//! still accepted only if its `state` is the one we are waiting for (checked by the caller).
+//! or browsers block it; the pending request is stored before it opens (the window's copy of
+//! `sessionStorage` is taken then, and the callback page reads how to answer from it).
+//!
+//! A result is accepted from the window we opened, from this page's own origin, once. When the
+//! host page sends `Cross-Origin-Opener-Policy: same-origin`, the browser cuts the window off
+//! from this page as soon as it leaves for the provider: from here it then looks closed, and
+//! the callback page answers over a `BroadcastChannel` instead. Any same-origin page could
+//! post there, so such a result is accepted only if its `state` is the one we are waiting for
+//! (checked by the caller), and the accepting page says so on the channel so that the window
+//! can close itself.
 
-use super::window;
+use super::{random, window};
+use gloo_events::EventListener;
 use gloo_timers::callback::{Interval, Timeout};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{BroadcastChannel, MessageEvent, Window};
 
 /// The message type the callback page posts.
 pub const MESSAGE_TYPE: &str = "implicit-oauth:callback";
+/// What the accepting page answers on the channel.
+pub const ACCEPTED_TYPE: &str = "implicit-oauth:accepted";
 /// The `BroadcastChannel` the callback page falls back to.
 pub const CHANNEL: &str = "implicit-oauth:callback";
 
@@ -35,47 +43,52 @@ pub enum PopupResult {
     Closed,
 }
 
-/// Opens an empty sign-in window; `None` when the browser blocked it.
+/// Opens an empty sign-in window under a name of its own (two sign-ins, in two instances or
+/// two tabs, never share a window); `None` when the browser blocked it.
 pub fn open_blank() -> Option<Window> {
+    let name = random::random_bytes::<8>().ok()?.iter().fold(
+        String::from("implicit-oauth-"),
+        |mut name, b| {
+            name.push(char::from(b"0123456789abcdef"[usize::from(b >> 4)]));
+            name.push(char::from(b"0123456789abcdef"[usize::from(b & 15)]));
+            name
+        },
+    );
     window()
         .ok()?
-        .open_with_url_and_target_and_features(
-            "",
-            "implicit-oauth-sign-in",
-            "popup=yes,width=520,height=680",
-        )
+        .open_with_url_and_target_and_features("", &name, "popup=yes,width=520,height=680")
         .ok()
         .flatten()
 }
 
 /// Watches a sign-in window until it answers or closes; dropping the watch removes every
-/// listener and stops the polling.
+/// listener, closes the channel and stops the polling.
 pub struct PopupWatch {
     alive: Rc<Cell<bool>>,
-    on_message: Closure<dyn Fn(MessageEvent)>,
-    channel: Option<BroadcastChannel>,
-    /// Kept alive for as long as the channel may call it.
-    _on_broadcast: Closure<dyn Fn(MessageEvent)>,
-    poll: Option<Interval>,
-    grace: Rc<RefCell<Option<Timeout>>>,
+    _on_message: EventListener,
+    _on_broadcast: Option<(BroadcastChannel, EventListener)>,
+    _poll: Interval,
+    _grace: Rc<RefCell<Option<Timeout>>>,
+}
+
+fn field(data: &JsValue, key: &str) -> Option<String> {
+    js_sys::Reflect::get(data, &JsValue::from_str(key))
+        .ok()?
+        .as_string()
 }
 
 fn read(data: &JsValue) -> Option<PopupResult> {
-    let field = |k: &str| {
-        js_sys::Reflect::get(data, &JsValue::from_str(k))
-            .ok()?
-            .as_string()
-    };
-    (field("type")? == MESSAGE_TYPE).then(|| PopupResult::Callback {
-        query: field("query").unwrap_or_default(),
-        fragment: field("fragment").unwrap_or_default(),
-        path: field("path").unwrap_or_default(),
+    (field(data, "type")? == MESSAGE_TYPE).then(|| PopupResult::Callback {
+        query: field(data, "query").unwrap_or_default(),
+        fragment: field(data, "fragment").unwrap_or_default(),
+        path: field(data, "path").unwrap_or_default(),
     })
 }
 
 impl PopupWatch {
-    /// `on_result` is called at most once for a window message or a close; broadcast
-    /// results go to `on_broadcast`, which must check `state` before believing them.
+    /// `on_result` is called at most once, for a window message or a close; broadcast results
+    /// go to `on_broadcast`, which must check `state` before believing them and returns
+    /// whether it did.
     pub fn start(
         popup: Window,
         on_result: Rc<dyn Fn(PopupResult)>,
@@ -86,9 +99,16 @@ impl PopupWatch {
             .ok()
             .and_then(|w| w.location().origin().ok())
             .unwrap_or_default();
+        let target: web_sys::EventTarget = match window() {
+            Ok(w) => w.into(),
+            Err(_) => web_sys::EventTarget::new().expect("an EventTarget"),
+        };
         let on_message = {
             let (alive, popup, on_result) = (alive.clone(), popup.clone(), on_result.clone());
-            Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
+            EventListener::new(&target, "message", move |event| {
+                let Some(event) = event.dyn_ref::<MessageEvent>() else {
+                    return;
+                };
                 let from_our_popup = event
                     .source()
                     .is_some_and(|s| js_sys::Object::is(&s, &popup));
@@ -102,48 +122,65 @@ impl PopupWatch {
                 }
             })
         };
-        if let Ok(w) = window() {
-            let _ =
-                w.add_event_listener_with_callback("message", on_message.as_ref().unchecked_ref());
-        }
-        let channel = BroadcastChannel::new(CHANNEL).ok();
-        let on_broadcast = {
-            let alive = alive.clone();
-            Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
-                if let (true, Some(result)) = (alive.get(), read(&event.data())) {
+        let on_broadcast = BroadcastChannel::new(CHANNEL).ok().map(|channel| {
+            let (alive, answer) = (alive.clone(), channel.clone());
+            let listener = EventListener::new(&channel, "message", move |event| {
+                let Some(data) = event.dyn_ref::<MessageEvent>().map(MessageEvent::data) else {
+                    return;
+                };
+                if let (true, Some(result)) = (alive.get(), read(&data)) {
                     if on_broadcast(result) {
                         alive.set(false);
+                        // Lets the cut-off window know it was heard, so it closes itself.
+                        let accepted = js_sys::Object::new();
+                        let set = |k: &str, v: JsValue| {
+                            let _ = js_sys::Reflect::set(&accepted, &JsValue::from_str(k), &v);
+                        };
+                        set("type", JsValue::from_str(ACCEPTED_TYPE));
+                        set("id", JsValue::from(field(&data, "id").unwrap_or_default()));
+                        let _ = answer.post_message(&accepted);
                     }
                 }
-            })
-        };
-        if let Some(c) = &channel {
-            c.set_onmessage(Some(on_broadcast.as_ref().unchecked_ref()));
-        }
-        // Poll for a window closed early; the grace timer gives a result already posted by
-        // the closing callback page time to arrive first.
+            });
+            (channel, listener)
+        });
+        // Polls for a window closed early. A window that looks closed before we ever saw it
+        // open on the provider's origin was cut off by the host's Cross-Origin-Opener-Policy,
+        // not closed: the sign-in goes on, and its result comes over the channel. The grace
+        // timer gives a result already posted by the closing callback page time to arrive.
         let grace = Rc::new(RefCell::new(None::<Timeout>));
+        let seen_away = Cell::new(false);
         let poll = {
             let (alive, grace) = (alive.clone(), grace.clone());
-            Interval::new(300, move || {
-                if alive.get() && grace.borrow().is_none() && popup.closed().unwrap_or(true) {
-                    let (alive, on_result) = (alive.clone(), on_result.clone());
-                    *grace.borrow_mut() = Some(Timeout::new(CLOSE_GRACE_MS, move || {
-                        if alive.get() {
-                            alive.set(false);
-                            on_result(PopupResult::Closed);
-                        }
-                    }));
+            Interval::new(100, move || {
+                if !alive.get() || grace.borrow().is_some() {
+                    return;
                 }
+                if !popup.closed().unwrap_or(true) {
+                    // Reading another origin's location throws: the window is on the provider.
+                    if popup.location().href().is_err() {
+                        seen_away.set(true);
+                    }
+                    return;
+                }
+                if !seen_away.get() {
+                    return;
+                }
+                let (alive, on_result) = (alive.clone(), on_result.clone());
+                *grace.borrow_mut() = Some(Timeout::new(CLOSE_GRACE_MS, move || {
+                    if alive.get() {
+                        alive.set(false);
+                        on_result(PopupResult::Closed);
+                    }
+                }));
             })
         };
         PopupWatch {
             alive,
-            on_message,
-            channel,
+            _on_message: on_message,
             _on_broadcast: on_broadcast,
-            poll: Some(poll),
-            grace,
+            _poll: poll,
+            _grace: grace,
         }
     }
 }
@@ -151,17 +188,8 @@ impl PopupWatch {
 impl Drop for PopupWatch {
     fn drop(&mut self) {
         self.alive.set(false);
-        drop(self.poll.take());
-        drop(self.grace.borrow_mut().take());
-        if let Ok(w) = window() {
-            let _ = w.remove_event_listener_with_callback(
-                "message",
-                self.on_message.as_ref().unchecked_ref(),
-            );
-        }
-        if let Some(c) = self.channel.take() {
-            c.set_onmessage(None);
-            c.close();
+        if let Some((channel, _)) = &self._on_broadcast {
+            channel.close();
         }
     }
 }

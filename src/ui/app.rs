@@ -50,6 +50,7 @@ fn Body() -> Html {
         (screen, config) => html! {
             <Page screen={screen.clone()} on_sign_in={auth.sign_in.reform(|_: MouseEvent| ())}
                 on_sign_in_redirect={auth.sign_in_redirect.reform(|_: MouseEvent| ())}
+                on_cancel_sign_in={auth.cancel_sign_in.reform(|_: MouseEvent| ())}
                 provider={config.as_ref().map(|c| Provider {
                     title: c.title.clone(),
                     can_redirect: c.redirect.is_some(),

@@ -14,6 +14,7 @@
 //! A complete, compiled example is `examples/yew_app.rs`.
 
 use crate::browser::api_client::ApiClient;
+use crate::browser::auth::Via;
 use crate::browser::popup::{self, PopupResult, PopupWatch};
 use crate::browser::{auth, http, location, now_ms};
 use crate::oauth::callback::{self, Response};
@@ -147,6 +148,9 @@ pub struct Auth {
     /// Sign in by redirect whatever the mode: offered when a sign-in window was closed or blocked.
     pub sign_in_redirect: Callback<()>,
     pub sign_out: Callback<()>,
+    /// Gives up waiting for the sign-in window (which may be out of this page's sight, behind a
+    /// host's Cross-Origin-Opener-Policy): its pending request is deleted.
+    pub cancel_sign_in: Callback<()>,
     /// Starts a session from a pasted token (and, for providers whose scopes name accounts,
     /// the account id).
     pub personal_token: Callback<(String, Option<u64>)>,
@@ -206,7 +210,7 @@ impl Reducible for UiState {
 }
 
 async fn load_config(url: &str) -> Result<Config, Action> {
-    let early = match super::started_config_fetch() {
+    let early = match super::started_config_fetch(url) {
         Some(fetch) => http::response_of(fetch, url).await.ok(),
         None => None,
     };
@@ -366,6 +370,7 @@ pub fn AuthProvider(props: &AuthProviderProps) -> Html {
             let redirect = |state: &UseReducerHandle<UiState>| match auth::prepare_sign_in(
                 &config,
                 &current_route(),
+                Via::Redirect,
             ) {
                 Ok(url) => {
                     state.dispatch(Action::SignInStarted);
@@ -379,35 +384,49 @@ pub fn AuthProvider(props: &AuthProviderProps) -> Html {
             else {
                 return redirect(&state);
             };
-            // Opened before anything else, synchronously, or the browser blocks it.
+            // The pending request first: the window's copy of sessionStorage is taken when it
+            // opens, and the callback page in it reads from that copy how to answer. Then the
+            // window, synchronously in the same click, or the browser blocks it.
+            let url = match auth::prepare_sign_in(&config, &current_route(), Via::Popup) {
+                Ok(url) => url,
+                Err(e) => return state.dispatch(Action::ConfigUnreachable(e.to_string())),
+            };
             let Some(window) = popup::open_blank() else {
+                auth::discard_pending(&config);
                 if fallback_to_redirect {
                     return redirect(&state);
                 }
                 return state.dispatch(Action::CallbackFailed(CallbackError::PopupBlocked));
             };
-            let url = match auth::prepare_sign_in(&config, &current_route()) {
-                Ok(url) => url,
-                Err(e) => {
-                    let _ = window.close();
-                    return state.dispatch(Action::ConfigUnreachable(e.to_string()));
-                }
-            };
             let _ = window.location().set_href(url.as_str());
             state.dispatch(Action::PopupOpened);
+            // Once the window has answered, nothing of the watch stays running. It is dropped
+            // after the listener that delivered the answer has returned.
+            let end_watch = {
+                let popup_watch = popup_watch.clone();
+                move || {
+                    let popup_watch = popup_watch.clone();
+                    spawn_local(async move { drop(popup_watch.borrow_mut().take()) });
+                }
+            };
             let finish = {
-                let (state, config) = (state.clone(), config.clone());
-                move |query: &str, fragment: &str, path: &str| match callback::parse(
-                    query, fragment,
-                ) {
-                    Ok(Some(response)) => match auth::finish_sign_in(&config, response.at(path)) {
-                        Ok(done) => state.dispatch(Action::SignedIn(done.session)),
-                        Err(e) => state.dispatch(Action::CallbackFailed(e)),
-                    },
-                    Ok(None) => state.dispatch(Action::CallbackFailed(CallbackError::MissingState)),
-                    Err(e) => {
-                        auth::discard_pending(&config);
-                        state.dispatch(Action::CallbackFailed(e))
+                let (state, config, end_watch) = (state.clone(), config.clone(), end_watch.clone());
+                move |query: &str, fragment: &str, path: &str| {
+                    end_watch();
+                    match callback::parse(query, fragment) {
+                        Ok(Some(response)) => {
+                            match auth::finish_sign_in(&config, response.at(path)) {
+                                Ok(done) => state.dispatch(Action::SignedIn(done.session)),
+                                Err(e) => state.dispatch(Action::CallbackFailed(e)),
+                            }
+                        }
+                        Ok(None) => {
+                            state.dispatch(Action::CallbackFailed(CallbackError::MissingState))
+                        }
+                        Err(e) => {
+                            auth::discard_pending(&config);
+                            state.dispatch(Action::CallbackFailed(e))
+                        }
                     }
                 }
             };
@@ -421,6 +440,7 @@ pub fn AuthProvider(props: &AuthProviderProps) -> Html {
                         path,
                     } => finish(&query, &fragment, &path),
                     PopupResult::Closed => {
+                        end_watch();
                         auth::discard_pending(&config);
                         state.dispatch(Action::CallbackFailed(CallbackError::PopupClosed))
                     }
@@ -457,13 +477,23 @@ pub fn AuthProvider(props: &AuthProviderProps) -> Html {
             state.dispatch(Action::SignOut);
         })
     };
+    let cancel_sign_in = {
+        let (state, config, popup_watch) = (state.clone(), (*config).clone(), popup_watch.clone());
+        Callback::from(move |()| {
+            drop(popup_watch.borrow_mut().take());
+            if let Some(config) = config.as_ref() {
+                auth::discard_pending(config);
+            }
+            state.dispatch(Action::SignInCancelled);
+        })
+    };
     let sign_in_redirect = {
         let (state, config) = (state.clone(), (*config).clone());
         Callback::from(move |()| {
             let Some(config) = config.as_ref() else {
                 return;
             };
-            match auth::prepare_sign_in(config, &current_route()) {
+            match auth::prepare_sign_in(config, &current_route(), Via::Redirect) {
                 Ok(url) => {
                     state.dispatch(Action::SignInStarted);
                     let _ = location::navigate(url.as_str());
@@ -516,6 +546,7 @@ pub fn AuthProvider(props: &AuthProviderProps) -> Html {
         mode: props.mode,
         sign_in,
         sign_in_redirect,
+        cancel_sign_in,
         sign_out,
         personal_token,
         unauthorized,

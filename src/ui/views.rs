@@ -12,6 +12,7 @@ pub struct PageProps {
     /// Sign in on this page (redirect): offered when a sign-in window was closed or blocked.
     #[prop_or_default]
     pub on_sign_in_redirect: Callback<MouseEvent>,
+    pub on_cancel_sign_in: Callback<MouseEvent>,
     /// What the configuration says about signing in (`None` before it has loaded).
     #[prop_or_default]
     pub provider: Option<Provider>,
@@ -85,6 +86,9 @@ pub fn Page(props: &PageProps) -> Html {
             <section data-screen="waiting-for-popup" aria-busy="true">
                 <h1>{ "Signing in…" }</h1>
                 <p role="status">{ "Approve access in the sign-in window. This page stays as it is." }</p>
+                <div class="actions">
+                    <button id="cancel-sign-in" onclick={props.on_cancel_sign_in.clone()}>{ "Cancel" }</button>
+                </div>
             </section>
         },
         Screen::SignInFailed(error) => html! {
