@@ -1,6 +1,7 @@
 //! The browser layer and the UI, inside headless Chromium (`wasm-bindgen-test`).
 #![cfg(target_arch = "wasm32")]
 
+use implicit_oauth::browser::auth::Via;
 use implicit_oauth::browser::{auth, location, now_ms, random, storage};
 use implicit_oauth::oauth::callback;
 use implicit_oauth::oauth::pending::MAX_AGE_MS;
@@ -82,7 +83,7 @@ fn storage_round_trips_and_take_deletes() {
 #[wasm_bindgen_test]
 fn a_url_without_callback_parameters_is_left_alone() {
     set_url("?page=2#section");
-    assert!(location::take_callback().is_none());
+    assert!(location::take_callback(location::Arrival::Direct).is_none());
     assert_eq!(window().location().search().unwrap(), "?page=2");
     set_url("");
 }
@@ -91,7 +92,7 @@ fn a_url_without_callback_parameters_is_left_alone() {
 fn taking_the_callback_cleans_the_url_without_adding_history() {
     let before = window().history().unwrap().length().unwrap();
     set_url("?state=abc#access_token=SECRET&token_type=bearer");
-    let taken = location::take_callback();
+    let taken = location::take_callback(location::Arrival::Direct);
     assert!(matches!(taken, Some(Ok(_))));
     assert_eq!(window().location().search().unwrap(), "");
     assert_eq!(window().location().hash().unwrap(), "");
@@ -101,7 +102,7 @@ fn taking_the_callback_cleans_the_url_without_adding_history() {
 #[wasm_bindgen_test]
 fn a_duplicated_parameter_is_rejected_and_still_cleaned() {
     set_url("?access_token=a#access_token=b&state=x");
-    let taken = location::take_callback();
+    let taken = location::take_callback(location::Arrival::Direct);
     assert_eq!(
         taken.map(|r| r.err()),
         Some(Some(CallbackError::DuplicateParameter("access_token")))
@@ -112,13 +113,19 @@ fn a_duplicated_parameter_is_rejected_and_still_cleaned() {
 #[wasm_bindgen_test]
 fn full_callback_signs_in_once_and_a_replay_is_rejected() {
     let config = config("memory");
-    let url = auth::prepare_sign_in(&config, "/after").unwrap();
+    let url = auth::prepare_sign_in(&config, "/after", Via::Redirect).unwrap();
     let callback = format!(
         "?state={}&access_token=SECRET-1&token_type=bearer&expires_in=60",
         state_of(&url)
     );
     set_url(&callback);
-    let done = auth::finish_sign_in(&config, location::take_callback().unwrap().unwrap()).unwrap();
+    let done = auth::finish_sign_in(
+        &config,
+        location::take_callback(location::Arrival::Direct)
+            .unwrap()
+            .unwrap(),
+    )
+    .unwrap();
     assert_eq!(done.session.access_token.secret(), "SECRET-1");
     assert_eq!(done.return_to, "/after");
     assert!(
@@ -128,19 +135,30 @@ fn full_callback_signs_in_once_and_a_replay_is_rejected() {
     );
 
     set_url(&callback);
-    let replay = auth::finish_sign_in(&config, location::take_callback().unwrap().unwrap());
+    let replay = auth::finish_sign_in(
+        &config,
+        location::take_callback(location::Arrival::Direct)
+            .unwrap()
+            .unwrap(),
+    );
     assert_eq!(replay.unwrap_err(), CallbackError::NoPendingRequest);
 }
 
 #[wasm_bindgen_test]
 fn app_net_style_state_in_query_and_token_in_fragment_signs_in() {
     let config = config("memory");
-    let url = auth::prepare_sign_in(&config, "/").unwrap();
+    let url = auth::prepare_sign_in(&config, "/", Via::Redirect).unwrap();
     set_url(&format!(
         "?state={}#access_token=SPLIT&token_type=bearer",
         state_of(&url)
     ));
-    let done = auth::finish_sign_in(&config, location::take_callback().unwrap().unwrap()).unwrap();
+    let done = auth::finish_sign_in(
+        &config,
+        location::take_callback(location::Arrival::Direct)
+            .unwrap()
+            .unwrap(),
+    )
+    .unwrap();
     assert_eq!(done.session.access_token.secret(), "SPLIT");
     assert_eq!(window().location().hash().unwrap(), "");
 }
@@ -158,12 +176,17 @@ fn config_with_callback_path() -> Config {
 fn a_response_that_did_not_arrive_on_the_callback_path_is_rejected() {
     // Delivered straight to this page: the callback page never saw it.
     let config = config_with_callback_path();
-    let url = auth::prepare_sign_in(&config, "/").unwrap();
+    let url = auth::prepare_sign_in(&config, "/", Via::Redirect).unwrap();
     set_url(&format!(
         "#state={}&access_token=PATH&token_type=bearer",
         state_of(&url)
     ));
-    let result = auth::finish_sign_in(&config, location::take_callback().unwrap().unwrap());
+    let result = auth::finish_sign_in(
+        &config,
+        location::take_callback(location::Arrival::Direct)
+            .unwrap()
+            .unwrap(),
+    );
     assert_eq!(result.unwrap_err(), CallbackError::WrongCallbackPath);
     assert!(
         !all_storage().contains("web-test-path"),
@@ -176,19 +199,112 @@ fn a_response_that_did_not_arrive_on_the_callback_path_is_rejected() {
 fn a_response_handed_on_by_the_callback_page_counts_as_arriving_there() {
     // What static/callback.js does before moving a redirect response to the host page.
     let config = config_with_callback_path();
-    let url = auth::prepare_sign_in(&config, "/").unwrap();
+    let url = auth::prepare_sign_in(&config, "/", Via::Redirect).unwrap();
     storage::set(location::ARRIVED_KEY, "/callback/elsewhere");
     set_url(&format!(
         "#state={}&access_token=PATH&token_type=bearer",
         state_of(&url)
     ));
-    let done = auth::finish_sign_in(&config, location::take_callback().unwrap().unwrap()).unwrap();
+    let done = auth::finish_sign_in(
+        &config,
+        location::take_callback(location::Arrival::Direct)
+            .unwrap()
+            .unwrap(),
+    )
+    .unwrap();
     assert_eq!(done.session.access_token.secret(), "PATH");
     assert_eq!(
         storage::get(location::ARRIVED_KEY),
         None,
         "the mark is used once"
     );
+}
+
+#[wasm_bindgen_test]
+fn a_callback_page_mark_left_without_a_response_vouches_for_nothing_later() {
+    // The callback page was visited with no response (or its response was never read here):
+    // its mark must not make a later response, delivered straight to this page, look as if
+    // it had arrived on the callback path.
+    let config = config_with_callback_path();
+    storage::set(location::ARRIVED_KEY, "/callback/elsewhere");
+    set_url("");
+    assert!(location::take_callback(location::Arrival::Direct).is_none());
+    let url = auth::prepare_sign_in(&config, "/", Via::Redirect).unwrap();
+    set_url(&format!(
+        "#state={}&access_token=PATH&token_type=bearer",
+        state_of(&url)
+    ));
+    let result = auth::finish_sign_in(
+        &config,
+        location::take_callback(location::Arrival::Direct)
+            .unwrap()
+            .unwrap(),
+    );
+    assert_eq!(result.unwrap_err(), CallbackError::WrongCallbackPath);
+}
+
+#[wasm_bindgen_test]
+fn a_handed_on_response_is_read_from_the_fragment_only() {
+    // The route the person left has a query of its own (`?scope=…&state=…`): it is the
+    // route's, not part of the response, and it stays in the address bar.
+    let config = config_with_callback_path();
+    let url = auth::prepare_sign_in(&config, "/", Via::Redirect).unwrap();
+    storage::set(location::ARRIVED_KEY, "/callback/elsewhere");
+    set_url(&format!(
+        "?scope=route&state=route#state={}&access_token=HANDED&token_type=bearer&scope=granted",
+        state_of(&url)
+    ));
+    let done = auth::finish_sign_in(
+        &config,
+        location::take_callback(location::Arrival::HandedOn)
+            .unwrap()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(done.session.access_token.secret(), "HANDED");
+    assert_eq!(done.session.scope.to_string(), "granted");
+    assert_eq!(
+        window().location().search().unwrap(),
+        "?scope=route&state=route"
+    );
+    assert_eq!(window().location().hash().unwrap(), "");
+    set_url("");
+}
+
+#[wasm_bindgen_test]
+fn a_host_pages_own_url_is_not_a_callback_for_an_embedded_component() {
+    // A host route that happens to use `state`, `error` or `access_token` for itself.
+    set_url("?state=open&error=none#access_token=not-ours");
+    assert!(location::take_callback(location::Arrival::HandedOn).is_none());
+    assert_eq!(
+        window().location().search().unwrap(),
+        "?state=open&error=none"
+    );
+    assert_eq!(
+        window().location().hash().unwrap(),
+        "#access_token=not-ours"
+    );
+    set_url("");
+}
+
+#[wasm_bindgen_test]
+fn sign_in_notes_how_its_response_comes_back_keyed_by_its_state() {
+    // static/callback.js follows these notes: a popup never takes the redirect branch.
+    let config = config("memory");
+    let url = auth::prepare_sign_in(&config, "/here?x=1", Via::Popup).unwrap();
+    let state = state_of(&url);
+    let note: serde_json::Value =
+        serde_json::from_str(&storage::get(auth::POPUP_KEY).unwrap()).unwrap();
+    assert_eq!(note["state"], state.as_str());
+    assert_eq!(storage::get(auth::RETURN_KEY), None);
+    let url = auth::prepare_sign_in(&config, "/here?x=1", Via::Redirect).unwrap();
+    let note: serde_json::Value =
+        serde_json::from_str(&storage::get(auth::RETURN_KEY).unwrap()).unwrap();
+    assert_eq!(note["state"], state_of(&url).as_str());
+    assert_eq!(note["to"], "/here?x=1");
+    assert_eq!(storage::get(auth::POPUP_KEY), None);
+    auth::discard_pending(&config);
+    assert_eq!(storage::get(auth::RETURN_KEY), None);
 }
 
 #[wasm_bindgen_test]
@@ -209,7 +325,12 @@ fn a_pending_request_older_than_ten_minutes_is_rejected() {
         "?state={}&access_token=t&token_type=bearer",
         old.state.secret()
     ));
-    let result = auth::finish_sign_in(&config, location::take_callback().unwrap().unwrap());
+    let result = auth::finish_sign_in(
+        &config,
+        location::take_callback(location::Arrival::Direct)
+            .unwrap()
+            .unwrap(),
+    );
     assert_eq!(result.unwrap_err(), CallbackError::PendingExpired);
     assert!(
         !all_storage().contains(config.storage_namespace().as_str()),
@@ -220,12 +341,18 @@ fn a_pending_request_older_than_ten_minutes_is_rejected() {
 #[wasm_bindgen_test]
 fn session_storage_opt_in_keeps_the_session_for_this_tab_only_and_sign_out_clears_it() {
     let config = config("session");
-    let url = auth::prepare_sign_in(&config, "/").unwrap();
+    let url = auth::prepare_sign_in(&config, "/", Via::Redirect).unwrap();
     set_url(&format!(
         "?state={}&access_token=SECRET-2&token_type=bearer&expires_in=60",
         state_of(&url)
     ));
-    auth::finish_sign_in(&config, location::take_callback().unwrap().unwrap()).unwrap();
+    auth::finish_sign_in(
+        &config,
+        location::take_callback(location::Arrival::Direct)
+            .unwrap()
+            .unwrap(),
+    )
+    .unwrap();
     assert_eq!(
         auth::restore_session(&config)
             .unwrap()
@@ -355,7 +482,7 @@ async fn gates_show_only_the_not_authenticated_side_without_a_session() {
 #[wasm_bindgen_test]
 async fn gates_and_hook_follow_a_completed_sign_in_and_a_host_sign_out() {
     let config = config("memory");
-    let url = auth::prepare_sign_in(&config, "/").unwrap();
+    let url = auth::prepare_sign_in(&config, "/", Via::Redirect).unwrap();
     let query = format!(
         "state={}&access_token=T&token_type=bearer&scope=harvest%3A42",
         state_of(&url)

@@ -14,20 +14,45 @@ use wasm_bindgen::JsValue;
 /// moves the response on to the embedding page (a full-page redirect sign-in).
 pub const ARRIVED_KEY: &str = "implicit-oauth:arrived-at";
 
+/// Which URLs may hold a response for this page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Arrival {
+    /// This page is a redirect URI itself (the standalone app): a response delivered straight
+    /// to it, or handed on by the callback page.
+    Direct,
+    /// Only a response the callback page handed on (an embedding host page, whose own URLs
+    /// may carry `state` or `error` parameters of its own: those are not touched).
+    HandedOn,
+}
+
 /// The callback in the current URL, if there is one; the URL is cleaned as a side effect.
 /// The response is marked with the path it arrived at: this page's, or the callback page's that
 /// handed it on (recorded only by that page, so a link straight to this page cannot claim it).
-pub fn take_callback() -> Option<Result<Response, CallbackError>> {
+pub fn take_callback(arrival: Arrival) -> Option<Result<Response, CallbackError>> {
     let location = window().ok()?.location();
+    // The callback page's mark is taken whatever follows, so a mark it left for a response that
+    // never got read cannot vouch for a later one.
+    let handed_on_from = storage::take(ARRIVED_KEY);
     let search = location.search().unwrap_or_default();
     let hash = location.hash().unwrap_or_default();
-    let parsed = callback::parse(search.trim_start_matches('?'), hash.trim_start_matches('#'))
-        .transpose()?;
+    let fragment = hash.trim_start_matches('#');
+    let parsed = match (&handed_on_from, arrival) {
+        // The callback page puts the whole response in the fragment; this page's own query
+        // is the route's, not the provider's.
+        (Some(_), _) => callback::parse("", fragment),
+        (None, Arrival::Direct) => callback::parse(search.trim_start_matches('?'), fragment),
+        (None, Arrival::HandedOn) => return None,
+    }
+    .transpose()?;
     // Cleaning cannot fail in a way we could recover from; if it did, the person still sees
     // an error or the session, and the token dies with the page.
     let path = location.pathname().unwrap_or_else(|_| "/".into());
-    let _ = replace_url(&path);
-    let arrived_at = storage::take(ARRIVED_KEY).unwrap_or(path);
+    let keep = match handed_on_from {
+        Some(_) => format!("{path}{search}"),
+        None => path.clone(),
+    };
+    let _ = replace_url(&keep);
+    let arrived_at = handed_on_from.unwrap_or(path);
     Some(parsed.map(|r| r.at(&arrived_at)))
 }
 

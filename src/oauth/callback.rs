@@ -124,19 +124,25 @@ impl CallbackError {
 /// present.
 pub fn parse(query: &str, fragment: &str) -> Result<Option<Response>, CallbackError> {
     let mut found: [Option<String>; RESPONSE_PARAMS.len()] = Default::default();
+    let mut duplicate = None;
     let pairs =
         form_urlencoded::parse(query.as_bytes()).chain(form_urlencoded::parse(fragment.as_bytes()));
     for (key, value) in pairs {
         if let Some(i) = RESPONSE_PARAMS.iter().position(|p| *p == key) {
             if found[i].replace(value.into_owned()).is_some() {
-                return Err(CallbackError::DuplicateParameter(RESPONSE_PARAMS[i]));
+                duplicate.get_or_insert(RESPONSE_PARAMS[i]);
             }
         }
     }
     let [access_token, token_type, expires_in, scope, state, error, description, uri, _refresh] =
         found;
+    // An ordinary URL (a repeated `scope` in a page's own query, say) is not a callback, and
+    // not an error either.
     if access_token.is_none() && error.is_none() && state.is_none() {
         return Ok(None);
+    }
+    if let Some(name) = duplicate {
+        return Err(CallbackError::DuplicateParameter(name));
     }
     let outcome = match error {
         // `error` wins: a response carrying both is an error response.
@@ -401,6 +407,19 @@ mod tests {
         assert_eq!(
             complete(response, Some(pending()), "aha", NOW),
             Err(CallbackError::WrongProvider)
+        );
+    }
+
+    #[test]
+    fn a_repeated_parameter_in_a_url_that_is_no_callback_is_no_error() {
+        assert_eq!(parse("scope=a&scope=b", ""), Ok(None));
+        assert_eq!(
+            parse("scope=a", "scope=b&expires_in=1&expires_in=2"),
+            Ok(None)
+        );
+        assert_eq!(
+            parse("scope=a&scope=b&state=s", ""),
+            Err(CallbackError::DuplicateParameter("scope"))
         );
     }
 
