@@ -10,6 +10,11 @@
 //! ```
 //! Options are the fields of `config.json`, plus `sign_in` (`"popup"`, the default, or
 //! `"redirect"`) and `popup_fallback` (`true`: a blocked popup turns into a redirect).
+//!
+//! `mount` trusts its caller: options written by the host's own script. Options that page
+//! content can influence (the custom element's attributes, anything read from the DOM or the
+//! URL) go with a third argument, the deployer's own configuration: then every provider URL in
+//! the options must be on an origin that configuration uses, or `mount` throws.
 
 use crate::browser::location;
 use crate::oauth::callback::Response;
@@ -34,7 +39,9 @@ thread_local! {
 fn page_callback_for(config: &Config) -> PendingCallback {
     PAGE_CALLBACK.with(|slot| {
         let mut slot = slot.borrow_mut();
-        let found = slot.get_or_insert_with(location::take_callback);
+        // Only what the callback page handed on: the host's own URLs are the host's.
+        let found =
+            slot.get_or_insert_with(|| location::take_callback(location::Arrival::HandedOn));
         let ours = match found {
             Some(Ok(response)) => crate::browser::auth::is_ours(config, response),
             Some(Err(_)) => true,
@@ -60,10 +67,23 @@ fn field(object: &JsValue, key: &str) -> Option<JsValue> {
         .filter(|v| !v.is_undefined() && !v.is_null())
 }
 
+/// Reads a JavaScript object as a configuration, with the same rules as `config.json`.
+fn config_of(object: &js_sys::Object) -> Result<Config, String> {
+    let json: String = js_sys::JSON::stringify(object)
+        .map_err(|_| "options must be a plain object".to_owned())?
+        .into();
+    Config::from_json(&json).map_err(|e| e.to_string())
+}
+
 /// Mounts the component into `element`. Throws with the bad field named when the options are
-/// invalid.
+/// invalid, or, given `allowed` (the deployer's configuration), when they name a provider
+/// origin it does not.
 #[wasm_bindgen]
-pub fn mount(element: web_sys::Element, options: JsValue) -> Result<Handle, JsError> {
+pub fn mount(
+    element: web_sys::Element,
+    options: JsValue,
+    allowed: Option<js_sys::Object>,
+) -> Result<Handle, JsError> {
     let mode = match field(&options, "sign_in")
         .and_then(|v| v.as_string())
         .as_deref()
@@ -86,10 +106,15 @@ pub fn mount(element: web_sys::Element, options: JsValue) -> Result<Handle, JsEr
     for key in ["sign_in", "popup_fallback"] {
         let _ = js_sys::Reflect::delete_property(&config_fields, &JsValue::from_str(key));
     }
-    let json: String = js_sys::JSON::stringify(&config_fields)
-        .map_err(|_| JsError::new("options must be a plain object"))?
-        .into();
-    let config = Rc::new(Config::from_json(&json).map_err(|e| JsError::new(&e.to_string()))?);
+    let config = config_of(&config_fields).map_err(|e| JsError::new(&e))?;
+    if let Some(allowed) = allowed {
+        let allowed = config_of(&allowed)
+            .map_err(|e| JsError::new(&format!("the allowed configuration: {e}")))?;
+        config
+            .check_within(&allowed)
+            .map_err(|e| JsError::new(&e.to_string()))?;
+    }
+    let config = Rc::new(config);
     let listeners: Listeners = Rc::default();
     let on_event = {
         let listeners = listeners.clone();

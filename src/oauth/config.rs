@@ -348,6 +348,41 @@ impl Config {
                 .as_ref()
                 .is_some_and(|a| a.same_origin(url))
     }
+
+    /// The provider URLs this configuration sends the person or the token to, by field.
+    fn provider_urls(&self) -> impl Iterator<Item = (&'static str, &Url)> {
+        let authorize = self
+            .redirect
+            .as_ref()
+            .map(|r| ("authorize_url", &r.authorize_url));
+        let accounts = self.accounts_url.as_ref().map(|u| ("accounts_url", u));
+        authorize
+            .into_iter()
+            .chain([("api_base", &self.api_base)])
+            .chain(accounts)
+    }
+
+    /// Checks that every provider URL of this configuration is on an origin that `allowed` (the
+    /// deployer's own configuration) also uses. Options that page markup can set (a custom
+    /// element's attributes) pass through this, so injected markup cannot point a component
+    /// at another API or authorization server.
+    pub fn check_within(&self, allowed: &Config) -> Result<(), ConfigError> {
+        let allowed: Vec<&str> = allowed.provider_urls().map(|(_, u)| u.origin()).collect();
+        match self
+            .provider_urls()
+            .find(|(_, u)| !allowed.contains(&u.origin()))
+        {
+            None => Ok(()),
+            Some((name, url)) => Err(ConfigError::Field {
+                field: name,
+                problem: format!(
+                    "{} is not one of the provider origins this site allows ({}); the deployer's config.json decides them",
+                    url.origin(),
+                    allowed.join(", ")
+                ),
+            }),
+        }
+    }
 }
 
 fn field(field: &'static str, problem: &str) -> ConfigError {
@@ -497,6 +532,35 @@ pub(crate) mod tests {
             Err(ConfigError::Field { field, .. }) => field,
             other => panic!("expected a field error, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn options_from_markup_must_stay_on_the_deployers_provider_origins() {
+        let deployer = sample();
+        // The same providers, whatever else differs (client id, redirect URI).
+        let same = with("client_id", "other-client".into()).unwrap();
+        assert_eq!(same.check_within(&deployer), Ok(()));
+        // A preset's own defaults count as the deployer's when its config.json relies on them.
+        let mut bare = sample_json();
+        for key in ["authorize_url", "api_base", "accounts_url"] {
+            bare.as_object_mut().unwrap().remove(key);
+        }
+        let bare = Config::from_json(&bare.to_string()).unwrap();
+        assert_eq!(sample().check_within(&bare), Ok(()));
+        let evil = with("api_base", "https://evil.example/v2".into()).unwrap();
+        let err = evil.check_within(&deployer).unwrap_err();
+        assert!(
+            matches!(&err, ConfigError::Field { field: "api_base", problem } if problem.contains("https://evil.example")),
+            "{err}"
+        );
+        let evil = with(
+            "authorize_url",
+            "https://id.evil.example/oauth2/authorize".into(),
+        );
+        assert_eq!(
+            bad_field(evil.unwrap().check_within(&deployer).map(|()| sample())),
+            "authorize_url"
+        );
     }
 
     #[test]
