@@ -147,3 +147,40 @@ async fn a_tab_waking_after_sleeping_past_expiry_shows_the_expired_screen() {
     assert_eq!(env.all_storage().await, "[[],[]]");
     env.close().await;
 }
+
+#[tokio::test]
+async fn an_api_redirect_is_not_followed_so_the_token_goes_nowhere_else() {
+    let elsewhere = e2e::Elsewhere::start().await;
+    let env = Env::start().await;
+    settled(&env).await;
+    let origin = elsewhere.origin.clone();
+    env.provider
+        .set_faults(move |f| f.redirect_to = Some(origin));
+    env.click("#load-entries").await;
+    assert!(!load_ended(&env, Duration::from_secs(10)).await);
+    let status = env.text("#entries-status").await;
+    assert!(status.contains("redirect"), "{status}");
+    assert_eq!(elsewhere.requests(), Vec::<String>::new());
+    env.close().await;
+}
+
+#[tokio::test]
+async fn a_retry_after_of_days_is_said_at_once_not_waited_out() {
+    let env = Env::start().await;
+    settled(&env).await;
+    env.provider.set_faults(|f| {
+        f.too_many = 1;
+        f.retry_after_secs = Some(999_999);
+    });
+    let before = env.provider.recorded().len();
+    env.click("#load-entries").await;
+    assert!(!load_ended(&env, Duration::from_secs(10)).await);
+    let status = env.text("#entries-status").await;
+    assert!(status.contains("pause of 16667 minutes"), "{status}");
+    let limited = env.provider.recorded()[before..]
+        .iter()
+        .filter(|r| r.status == 429)
+        .count();
+    assert_eq!(limited, 1, "asked once, not retried");
+    env.close().await;
+}

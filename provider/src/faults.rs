@@ -22,8 +22,13 @@ pub struct Faults {
     pub malformed: u32,
     /// The next N requests answer 502 with an HTML page, as a proxy in front of an API does.
     pub html_errors: u32,
-    /// The next N requests answer 429 with `Retry-After: 1`.
+    /// The next N requests answer 429 with `Retry-After: 1` (or `retry_after_secs`).
     pub too_many: u32,
+    /// The `Retry-After` of the injected 429s, when not 1.
+    pub retry_after_secs: Option<u64>,
+    /// Every request answers `302 Found` to the same path and query on this origin: a
+    /// compromised or misconfigured API trying to move the token elsewhere.
+    pub redirect_to: Option<String>,
     /// Every request answers 403 (a token without permission).
     pub forbidden: bool,
     /// `links.next` points to this origin instead of the provider's own.
@@ -142,7 +147,18 @@ pub async fn apply(State(p): State<Arc<Provider>>, request: Request, next: Next)
         }
     };
     if take(|f| &mut f.too_many) {
-        return too_many(1);
+        return too_many(faults.retry_after_secs.unwrap_or(1));
+    }
+    if let Some(origin) = &faults.redirect_to {
+        let target = format!(
+            "{origin}{}",
+            request.uri().path_and_query().map_or("/", |p| p.as_str())
+        );
+        let mut r = StatusCode::FOUND.into_response();
+        if let Ok(location) = HeaderValue::from_str(&target) {
+            r.headers_mut().insert(header::LOCATION, location);
+        }
+        return r;
     }
     if take(|f| &mut f.server_errors) {
         let body = serde_json::json!({ "message": "Internal server error (injected)" });

@@ -42,6 +42,10 @@ pub enum ApiError {
     ForeignOrigin(String),
     #[error("The provider is limiting requests and did not recover after several waits. Try again in a minute.")]
     RateLimited,
+    #[error("The provider asks for a pause of {} minutes before the next request. Try again then.", .0.div_ceil(60))]
+    RateLimitedFor(u64),
+    #[error("The provider answered with a redirect to elsewhere, which is not followed: the token goes to the configured API origin only.")]
+    Redirected,
     #[error(
         "No account was chosen, so the provider cannot answer. Choose an account and try again."
     )]

@@ -31,8 +31,17 @@ pub struct Links {
     pub next: Option<String>,
 }
 
-/// Parameters that carry credentials; never copied from a server-provided link.
+/// Parameters that carry credentials under Harvest's names, whatever this provider calls
+/// them; never copied from a server-provided link.
 const CREDENTIAL_PARAMS: [&str; 2] = ["access_token", "account_id"];
+
+/// Whether a query parameter of a server-provided link carries credentials: Harvest's names,
+/// or the ones this configuration sends its token and account under.
+fn is_credential(config: &Config, name: &str) -> bool {
+    CREDENTIAL_PARAMS.contains(&name)
+        || name == config.token_param
+        || config.account_param.as_deref() == Some(name)
+}
 
 /// The request for the next page, `None` on the last page.
 pub fn next_request(
@@ -49,7 +58,7 @@ pub fn next_request(
     let kept: Vec<(String, String)> = url
         .query_pairs()
         .into_iter()
-        .filter(|(k, _)| !CREDENTIAL_PARAMS.contains(&k.as_str()))
+        .filter(|(k, _)| !is_credential(config, k))
         .collect();
     url.set_query(None);
     for (k, v) in &kept {
@@ -111,6 +120,25 @@ mod tests {
         .unwrap()
         .unwrap();
         assert_eq!(r.url.as_str(), "https://api.harvestapp.com/v2/time_entries?page=2&per_page=100&access_token=MINE&account_id=1");
+    }
+
+    #[test]
+    fn credentials_under_the_configured_names_are_stripped_too() {
+        let config = crate::oauth::Config::from_json(
+            r#"{"provider":"custom","client_id":"c","authorize_url":"https://id.example/authorize",
+                "redirect_uri":"https://app.example/","api_base":"https://api.example/v1",
+                "token_transport":"query","token_param":"token","account_param":"acct"}"#,
+        )
+        .unwrap();
+        let current = Url::parse("https://api.example/v1/items?token=MINE&acct=1").unwrap();
+        let next = "https://api.example/v1/items?page=2&token=STALE&acct=9&token=AGAIN";
+        let r = next_request(&config, &session(), &current, &paging(Some(next)), Some(1))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            r.url.as_str(),
+            "https://api.example/v1/items?page=2&token=MINE&acct=1"
+        );
     }
 
     #[test]

@@ -13,6 +13,28 @@ pub const DEFAULT_RETRY_AFTER_SECS: u64 = 15;
 /// Retries after 429 before giving up: bounded, so a broken server cannot hold the app forever.
 pub const MAX_RETRIES: u32 = 3;
 
+/// The longest `Retry-After` the app waits out by itself (Harvest's window is 15 s). A longer
+/// one is said to the person instead of leaving the page waiting for hours.
+pub const MAX_RETRY_AFTER_SECS: u64 = 120;
+
+/// What to do after the `retries`-th 429 in a row (counting from 0), given its `Retry-After`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum After429 {
+    /// Wait this many seconds, then send again.
+    Wait(u64),
+    /// Stop: the provider keeps refusing. `asked_secs` is what it asked for last.
+    GiveUp { asked_secs: u64 },
+}
+
+pub fn after_429(retries: u32, retry_after: Option<&str>) -> After429 {
+    let secs = retry_after_secs(retry_after);
+    if retries >= MAX_RETRIES || secs > MAX_RETRY_AFTER_SECS {
+        After429::GiveUp { asked_secs: secs }
+    } else {
+        After429::Wait(secs)
+    }
+}
+
 /// The client's view of the server's window: the last `requests` requests, each with the
 /// latest instant the server can have counted it.
 ///
@@ -224,6 +246,32 @@ mod tests {
         let (_, took) = long_load(40);
         assert!(took <= 3 * (15_000 + 80) + 50 * 80, "took {took} ms");
         assert!(took >= 3 * 15_000, "took {took} ms");
+    }
+
+    #[test]
+    fn a_retry_after_beyond_two_minutes_is_not_waited_out() {
+        assert_eq!(
+            after_429(0, Some("999999")),
+            After429::GiveUp {
+                asked_secs: 999_999
+            }
+        );
+        assert_eq!(
+            after_429(0, Some("121")),
+            After429::GiveUp { asked_secs: 121 }
+        );
+        assert_eq!(after_429(0, Some("120")), After429::Wait(120));
+        assert_eq!(after_429(0, None), After429::Wait(DEFAULT_RETRY_AFTER_SECS));
+    }
+
+    #[test]
+    fn a_provider_that_keeps_refusing_is_retried_three_times() {
+        let waits = (0..)
+            .map(|n| after_429(n, Some("2")))
+            .take_while(|a| matches!(a, After429::Wait(_)))
+            .count();
+        assert_eq!(waits, 3);
+        assert_eq!(after_429(3, Some("2")), After429::GiveUp { asked_secs: 2 });
     }
 
     #[test]

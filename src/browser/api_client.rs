@@ -5,7 +5,7 @@ use super::{http, now_ms};
 use crate::api::harvest::{Accounts, TimeEntriesPage, TimeEntry};
 use crate::api::pagination::next_request;
 use crate::api::profile::Profile;
-use crate::api::rate_limit::{retry_after_secs, RateLimiter, Ticket, MAX_RETRIES};
+use crate::api::rate_limit::{after_429, After429, RateLimiter, Ticket};
 use crate::api::{self, ApiError, ApiRequest};
 use crate::oauth::{Config, Session};
 use serde::de::DeserializeOwned;
@@ -176,13 +176,17 @@ impl ApiClient {
             in_flight.answered();
             match response.status {
                 200..=299 => return Ok((response.body, response.extra_header)),
-                429 if retries < MAX_RETRIES => {
-                    retries += 1;
-                    let secs = retry_after_secs(response.retry_after.as_deref());
-                    on_wait(secs);
-                    sleep(Duration::from_secs(secs)).await;
-                }
-                429 => return Err(ApiError::RateLimited),
+                429 => match after_429(retries, response.retry_after.as_deref()) {
+                    After429::Wait(secs) => {
+                        retries += 1;
+                        on_wait(secs);
+                        sleep(Duration::from_secs(secs)).await;
+                    }
+                    After429::GiveUp { asked_secs } if asked_secs > 60 => {
+                        return Err(ApiError::RateLimitedFor(asked_secs))
+                    }
+                    After429::GiveUp { .. } => return Err(ApiError::RateLimited),
+                },
                 // Harvest answers 401 invalid_token when the account id is missing: that is
                 // our mistake, not a dead token, so it must not end the session.
                 401 if needs_account && self.account.is_none() => return Err(ApiError::NoAccount),

@@ -6,7 +6,8 @@ use crate::api::ApiError;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    ReferrerPolicy, Request, RequestCache, RequestCredentials, RequestInit, RequestMode, Response,
+    ReferrerPolicy, Request, RequestCache, RequestCredentials, RequestInit, RequestMode,
+    RequestRedirect, Response, ResponseType,
 };
 
 pub struct HttpResponse {
@@ -55,6 +56,9 @@ pub async fn get_within(
     init.set_cache(RequestCache::NoStore);
     init.set_credentials(RequestCredentials::Omit);
     init.set_referrer_policy(ReferrerPolicy::NoReferrer);
+    // A redirect is not followed: `fetch` would repeat the request, token and all, to wherever
+    // the answer points, and the pagination's origin check would never see it.
+    init.set_redirect(RequestRedirect::Manual);
     init.set_signal(Some(&abort.signal()));
     let request = Request::new_with_str_and_init(url, &init).map_err(|_| ApiError::Malformed)?;
     for (name, value) in headers {
@@ -87,6 +91,9 @@ async fn read(
         .map_err(&failed)?
         .dyn_into()
         .map_err(|_| ApiError::Malformed)?;
+    if response.type_() == ResponseType::Opaqueredirect {
+        return Err(ApiError::Redirected);
+    }
     let retry_after = response.headers().get("Retry-After").ok().flatten();
     let extra_header = read_header.and_then(|h| response.headers().get(h).ok().flatten());
     let text = response.text().map_err(|_| ApiError::Malformed)?;
