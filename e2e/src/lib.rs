@@ -31,7 +31,8 @@ pub struct Options {
     /// bring their own).
     pub placement: CallbackPlacement,
     pub token_lifetime: Duration,
-    /// Fields merged into the app's `config.json`.
+    /// Fields merged into the app's `config.json` (`null` removes one; `{app_url}` in a string
+    /// stands for the app's URL).
     pub config: Value,
     /// Hold `config.json` back this long, to observe the app before its first request completes.
     pub config_delay: Duration,
@@ -48,6 +49,26 @@ pub struct Options {
     pub routes: axum::Router,
     /// More Chromium switches, after those in `webdriver.json`.
     pub chrome_args: Vec<String>,
+    /// What serves `dist/`. `Host::Own` is the local provider's static server, or nginx when
+    /// `E2E_SERVER=nginx`.
+    pub host: Host,
+    /// More response headers on everything the app's server sends (own server only), e.g. a
+    /// host's `Cross-Origin-Opener-Policy`.
+    pub headers: Vec<(&'static str, &'static str)>,
+}
+
+/// The server in front of `dist/`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Host {
+    /// The project's own static server (`local_provider::site`), or nginx with
+    /// `deploy/nginx.conf` when `E2E_SERVER=nginx`.
+    Own,
+    /// nginx with `deploy/nginx.conf`, whatever `E2E_SERVER` says.
+    Nginx,
+    /// A plain static file server that is not ours (Python's `http.server`: no custom headers,
+    /// no fallback to `index.html`), with `dist/` and `config.json` copied into this
+    /// sub-folder (`""` for the root, else ending with `/`).
+    Plain(&'static str),
 }
 
 impl Default for Options {
@@ -66,6 +87,8 @@ impl Default for Options {
             without_csp: false,
             routes: axum::Router::new(),
             chrome_args: Vec::new(),
+            host: Host::Own,
+            headers: Vec::new(),
         }
     }
 }
@@ -79,7 +102,68 @@ pub struct Env {
     pub app_url: String,
     pub browser: Client,
     driver: Child,
-    _nginx: Option<nginx::Nginx>,
+    nginx: Option<nginx::Nginx>,
+    plain: Option<PlainHost>,
+    requests: Arc<Mutex<Vec<String>>>,
+}
+
+/// A running `python3 -m http.server` and the folder it serves.
+struct PlainHost {
+    child: Child,
+    root: PathBuf,
+}
+
+impl Drop for PlainHost {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.root);
+    }
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// Starts Python's static file server on `port` with `dist/` (and `config_json`) in `folder`.
+fn start_plain_host(port: u16, folder: &str, config_json: &str) -> PlainHost {
+    let root = std::env::temp_dir().join(format!("implicit-oauth-e2e-plain-{port}"));
+    let _ = std::fs::remove_dir_all(&root);
+    let site = root.join(folder);
+    copy_dir(&dist_dir(), &site);
+    std::fs::write(site.join("config.json"), config_json).unwrap();
+    let child = Command::new("python3")
+        .args([
+            "-m",
+            "http.server",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--directory",
+        ])
+        .arg(&root)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("python3 is installed");
+    let deadline = Instant::now() + PATIENCE;
+    while std::net::TcpStream::connect((Ipv4Addr::LOCALHOST, port)).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "python3 -m http.server did not start"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    PlainHost { child, root }
 }
 
 /// Pages only the tests serve, beside the built app:
@@ -138,6 +222,44 @@ fn test_pages(config: &Value) -> axum::Router {
             "/__counting.js",
             get(|| async { ([("content-type", "text/javascript")], COUNTING_JS) }),
         )
+}
+
+/// A server on another loopback origin that answers every request with an empty page and
+/// remembers it: somewhere a token or a configuration request must never go.
+pub struct Elsewhere {
+    /// Its origin, `http://127.0.0.1:PORT`.
+    pub origin: String,
+    seen: Arc<Mutex<Vec<String>>>,
+}
+
+impl Elsewhere {
+    pub async fn start() -> Elsewhere {
+        let seen: Arc<Mutex<Vec<String>>> = Arc::default();
+        let record = seen.clone();
+        let app = axum::Router::new().fallback(move |request: axum::extract::Request| {
+            let record = record.clone();
+            async move {
+                record.lock().unwrap().push(request.uri().to_string());
+                ""
+            }
+        });
+        let addr = serve(
+            bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
+                .await
+                .unwrap(),
+            app,
+        )
+        .unwrap();
+        Elsewhere {
+            origin: format!("http://{addr}"),
+            seen,
+        }
+    }
+
+    /// Every path and query requested so far.
+    pub fn requests(&self) -> Vec<String> {
+        self.seen.lock().unwrap().clone()
+    }
 }
 
 /// CSP violation reports the browser sent to the harness (all tests in a binary share it;
@@ -239,11 +361,16 @@ impl Env {
     pub async fn with(options: Options) -> Env {
         let loopback = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
         let app_listener = bind(loopback).await.unwrap();
-        let app_url = format!("http://{}/", app_listener.local_addr().unwrap());
+        let app_origin = format!("http://{}", app_listener.local_addr().unwrap());
+        let folder = match options.host {
+            Host::Plain(folder) => folder,
+            _ => "",
+        };
+        let app_url = format!("{app_origin}/{folder}");
         let mut settings = Settings {
             accounts: options.accounts.clone(),
             redirect_prefix: app_url.clone(),
-            allowed_origin: app_url.trim_end_matches('/').to_owned(),
+            allowed_origin: app_origin.clone(),
             token_lifetime: options.token_lifetime,
             callback_placement: match options.profile {
                 Profile::Harvest => options.placement,
@@ -261,42 +388,65 @@ impl Env {
         let mut config = options.profile.app_config(&provider_url, &app_url);
         if let Value::Object(extra) = options.config {
             for (k, v) in extra {
-                if v.is_null() {
-                    config.as_object_mut().unwrap().remove(&k);
-                } else {
-                    config[k] = v;
+                match v {
+                    Value::Null => {
+                        config.as_object_mut().unwrap().remove(&k);
+                    }
+                    Value::String(text) => config[k] = text.replace("{app_url}", &app_url).into(),
+                    v => config[k] = v,
                 }
             }
         }
         let (delay, without_csp) = (options.config_delay, options.without_csp);
+        let requests: Arc<Mutex<Vec<String>>> = Arc::default();
+        let (seen, extra_headers) = (requests.clone(), options.headers.clone());
         let site = test_pages(&config)
             .merge(options.routes)
             .merge(site::router(dist_dir(), Some(config.to_string())))
             .layer(axum::middleware::from_fn(
-                move |request: axum::extract::Request, next: axum::middleware::Next| async move {
-                    let path = request.uri().path().to_owned();
-                    if path == "/config.json" {
-                        tokio::time::sleep(delay).await;
-                    }
-                    let mut response = next.run(request).await;
-                    if without_csp || path.starts_with("/__") {
-                        response.headers_mut().remove("content-security-policy");
-                    } else if let Some(csp) =
-                        response.headers().get("content-security-policy").cloned()
-                    {
-                        // Violations are reported to the harness, so tests can count them.
-                        let reported =
-                            format!("{}; report-uri /__csp-report", csp.to_str().unwrap());
+                move |request: axum::extract::Request, next: axum::middleware::Next| {
+                    let (seen, extra_headers) = (seen.clone(), extra_headers.clone());
+                    async move {
+                        let path = request.uri().path().to_owned();
+                        seen.lock().unwrap().push(request.uri().to_string());
+                        if path == "/config.json" {
+                            tokio::time::sleep(delay).await;
+                        }
+                        let mut response = next.run(request).await;
+                        for (name, value) in &extra_headers {
+                            response
+                                .headers_mut()
+                                .insert(*name, http::HeaderValue::from_static(value));
+                        }
+                        if without_csp || path.starts_with("/__") {
+                            response.headers_mut().remove("content-security-policy");
+                        } else if let Some(csp) =
+                            response.headers().get("content-security-policy").cloned()
+                        {
+                            // Violations are reported to the harness, so tests can count them.
+                            let reported =
+                                format!("{}; report-uri /__csp-report", csp.to_str().unwrap());
+                            response
+                                .headers_mut()
+                                .insert("content-security-policy", reported.parse().unwrap());
+                        }
                         response
-                            .headers_mut()
-                            .insert("content-security-policy", reported.parse().unwrap());
                     }
-                    response
                 },
             ));
         // Behind nginx (E2E_SERVER=nginx), deploy/nginx.conf serves dist/ on the app's port and
         // passes only the test-only pages (and a held-back config.json) to this harness.
-        let nginx = if std::env::var("E2E_SERVER").as_deref() == Ok("nginx") {
+        let behind_nginx = options.host == Host::Nginx
+            || (options.host == Host::Own
+                && options.headers.is_empty()
+                && std::env::var("E2E_SERVER").as_deref() == Ok("nginx"));
+        let mut plain = None;
+        let nginx = if let Host::Plain(folder) = options.host {
+            let port = app_listener.local_addr().unwrap().port();
+            drop(app_listener);
+            plain = Some(start_plain_host(port, folder, &config.to_string()));
+            None
+        } else if behind_nginx {
             let port = app_listener.local_addr().unwrap().port();
             drop(app_listener);
             let harness = serve(bind(loopback).await.unwrap(), site).unwrap();
@@ -322,8 +472,31 @@ impl Env {
             app_url,
             browser,
             driver,
-            _nginx: nginx,
+            nginx,
+            plain,
+            requests,
         }
+    }
+
+    /// What nginx logged (access and error logs), when the app is behind it.
+    pub fn nginx_logs(&self) -> Option<String> {
+        self.nginx.as_ref().map(nginx::Nginx::logs)
+    }
+
+    /// The folder a plain static file server serves the app from (its copy of `dist/`).
+    pub fn plain_site_dir(&self) -> Option<PathBuf> {
+        let plain = self.plain.as_ref()?;
+        let folder = url::Url::parse(&self.app_url)
+            .ok()?
+            .path()
+            .trim_matches('/')
+            .to_owned();
+        Some(plain.root.join(folder))
+    }
+
+    /// Every request (path and query) the project's own app server has answered, in order.
+    pub fn app_requests(&self) -> Vec<String> {
+        self.requests.lock().unwrap().clone()
     }
 
     /// Takes the provider off the network (connections refused) or brings it back on the same
