@@ -16,9 +16,10 @@ const measure = (path) => {
   };
 };
 
-// What index.html makes the browser load: itself, its scripts, preloads and styles.
+// What index.html makes the browser load: itself, its scripts, preloads, styles and icon
+// (all relative: dist/ runs from any folder).
 const index = readFileSync(join(dist, "index.html"), "utf8");
-const referenced = [...index.matchAll(/(?:src|href|data-js|data-wasm)="\/([^"]+)"/g)].map((m) => m[1]);
+const referenced = [...index.matchAll(/(?:src|href)="(?:\.\/)?([^"/:]+)"/g)].map((m) => m[1]);
 const app = ["index.html", ...new Set(referenced), "config.json"].filter((f) => existsSync(join(dist, f)));
 const embed = ["embed-demo.html", "embed-demo.js", "embed-demo.css", "implicit-oauth.js", "callback.html", "callback.js"]
   .concat(referenced.filter((f) => f.endsWith(".js") && f !== "boot.js" || f.endsWith(".wasm")))
