@@ -2,8 +2,9 @@
 //! files, calls the exported `start` with the `config.json` beside them. A host page that embeds
 //! the component calls `mount()` instead; markup on a page can start neither.
 
-// Links the library, whose `#[wasm_bindgen]` exports (`start`, `mount`) are this binary's.
+// Links the library, whose `#[wasm_bindgen]` exports (`start`, `mount`) are this binary's;
+// without a reference to it, the binary would have none and wasm-bindgen would fail.
 #[cfg(target_arch = "wasm32")]
-use implicit_oauth::ui::start as _;
+extern crate implicit_oauth;
 
 fn main() {}

@@ -40,6 +40,15 @@ fn set_url(suffix: &str) {
         .unwrap();
 }
 
+/// Takes the callback from this page's URL, as `arrival` allows, and finishes the sign-in.
+fn finish(
+    config: &Config,
+    arrival: location::Arrival,
+) -> Result<implicit_oauth::oauth::Completed, CallbackError> {
+    let response = location::take_callback(arrival).expect("a callback in the URL")?;
+    auth::finish_sign_in(config, response)
+}
+
 fn state_of(authorize_url: &implicit_oauth::weburl::Url) -> String {
     authorize_url
         .query_pairs()
@@ -119,13 +128,7 @@ fn full_callback_signs_in_once_and_a_replay_is_rejected() {
         state_of(&url)
     );
     set_url(&callback);
-    let done = auth::finish_sign_in(
-        &config,
-        location::take_callback(location::Arrival::Direct)
-            .unwrap()
-            .unwrap(),
-    )
-    .unwrap();
+    let done = finish(&config, location::Arrival::Direct).unwrap();
     assert_eq!(done.session.access_token.secret(), "SECRET-1");
     assert_eq!(done.return_to, "/after");
     assert!(
@@ -135,12 +138,7 @@ fn full_callback_signs_in_once_and_a_replay_is_rejected() {
     );
 
     set_url(&callback);
-    let replay = auth::finish_sign_in(
-        &config,
-        location::take_callback(location::Arrival::Direct)
-            .unwrap()
-            .unwrap(),
-    );
+    let replay = finish(&config, location::Arrival::Direct);
     assert_eq!(replay.unwrap_err(), CallbackError::NoPendingRequest);
 }
 
@@ -152,13 +150,7 @@ fn app_net_style_state_in_query_and_token_in_fragment_signs_in() {
         "?state={}#access_token=SPLIT&token_type=bearer",
         state_of(&url)
     ));
-    let done = auth::finish_sign_in(
-        &config,
-        location::take_callback(location::Arrival::Direct)
-            .unwrap()
-            .unwrap(),
-    )
-    .unwrap();
+    let done = finish(&config, location::Arrival::Direct).unwrap();
     assert_eq!(done.session.access_token.secret(), "SPLIT");
     assert_eq!(window().location().hash().unwrap(), "");
 }
@@ -181,12 +173,7 @@ fn a_response_that_did_not_arrive_on_the_callback_path_is_rejected() {
         "#state={}&access_token=PATH&token_type=bearer",
         state_of(&url)
     ));
-    let result = auth::finish_sign_in(
-        &config,
-        location::take_callback(location::Arrival::Direct)
-            .unwrap()
-            .unwrap(),
-    );
+    let result = finish(&config, location::Arrival::Direct);
     assert_eq!(result.unwrap_err(), CallbackError::WrongCallbackPath);
     assert!(
         !all_storage().contains("web-test-path"),
@@ -205,13 +192,7 @@ fn a_response_handed_on_by_the_callback_page_counts_as_arriving_there() {
         "#state={}&access_token=PATH&token_type=bearer",
         state_of(&url)
     ));
-    let done = auth::finish_sign_in(
-        &config,
-        location::take_callback(location::Arrival::Direct)
-            .unwrap()
-            .unwrap(),
-    )
-    .unwrap();
+    let done = finish(&config, location::Arrival::Direct).unwrap();
     assert_eq!(done.session.access_token.secret(), "PATH");
     assert_eq!(
         storage::get(location::ARRIVED_KEY),
@@ -234,12 +215,7 @@ fn a_callback_page_mark_left_without_a_response_vouches_for_nothing_later() {
         "#state={}&access_token=PATH&token_type=bearer",
         state_of(&url)
     ));
-    let result = auth::finish_sign_in(
-        &config,
-        location::take_callback(location::Arrival::Direct)
-            .unwrap()
-            .unwrap(),
-    );
+    let result = finish(&config, location::Arrival::Direct);
     assert_eq!(result.unwrap_err(), CallbackError::WrongCallbackPath);
 }
 
@@ -254,13 +230,7 @@ fn a_handed_on_response_is_read_from_the_fragment_only() {
         "?scope=route&state=route#state={}&access_token=HANDED&token_type=bearer&scope=granted",
         state_of(&url)
     ));
-    let done = auth::finish_sign_in(
-        &config,
-        location::take_callback(location::Arrival::HandedOn)
-            .unwrap()
-            .unwrap(),
-    )
-    .unwrap();
+    let done = finish(&config, location::Arrival::HandedOn).unwrap();
     assert_eq!(done.session.access_token.secret(), "HANDED");
     assert_eq!(done.session.scope.to_string(), "granted");
     assert_eq!(
@@ -325,12 +295,7 @@ fn a_pending_request_older_than_ten_minutes_is_rejected() {
         "?state={}&access_token=t&token_type=bearer",
         old.state.secret()
     ));
-    let result = auth::finish_sign_in(
-        &config,
-        location::take_callback(location::Arrival::Direct)
-            .unwrap()
-            .unwrap(),
-    );
+    let result = finish(&config, location::Arrival::Direct);
     assert_eq!(result.unwrap_err(), CallbackError::PendingExpired);
     assert!(
         !all_storage().contains(config.storage_namespace().as_str()),
@@ -346,13 +311,7 @@ fn session_storage_opt_in_keeps_the_session_for_this_tab_only_and_sign_out_clear
         "?state={}&access_token=SECRET-2&token_type=bearer&expires_in=60",
         state_of(&url)
     ));
-    auth::finish_sign_in(
-        &config,
-        location::take_callback(location::Arrival::Direct)
-            .unwrap()
-            .unwrap(),
-    )
-    .unwrap();
+    finish(&config, location::Arrival::Direct).unwrap();
     assert_eq!(
         auth::restore_session(&config)
             .unwrap()

@@ -656,6 +656,36 @@ impl Env {
         self.screen("signed-in").await;
     }
 
+    /// Opens a demo host page (`embed-demo.html`, or a test's copy of it) and waits for both
+    /// instances to show their sign-in screen.
+    pub async fn open_demo_host(&self, page: &str) {
+        self.open(page).await;
+        self.wait_for("#login-a [data-screen=\"signed-out\"]").await;
+        self.wait_for("#login-b [data-screen=\"signed-out\"]").await;
+    }
+
+    /// The demo host page's event log, e.g. `["a: signedin", "a: error (popup_closed)"]`.
+    pub async fn host_events(&self) -> Vec<String> {
+        let list = self
+            .js("return [...document.querySelectorAll('#events li')].map(li => li.textContent)")
+            .await;
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    /// Clicks `button` (a CSS selector) on the host page, Allow in the sign-in window it opens,
+    /// and returns to the host window once that window has closed.
+    pub async fn popup_sign_in(&self, button: &str) {
+        let main = self.browser.window().await.unwrap();
+        self.click(button).await;
+        self.switch_to_other_window(&main).await;
+        self.click("#allow").await;
+        self.back_to(&main).await;
+    }
+
     /// Waits until the dashboard has shown the person and finished its first time-entry load.
     pub async fn dashboard_settled(&self) {
         self.wait_for("#user-name").await;

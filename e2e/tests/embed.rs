@@ -5,31 +5,18 @@ use e2e::{Env, Options};
 use serde_json::json;
 use std::time::Duration;
 
-/// Opens the demo host page and waits for both instances to show their sign-in screen.
 async fn host(env: &Env, query: &str) {
-    env.open(&format!("/embed-demo.html{query}")).await;
-    env.wait_for("#login-a [data-screen=\"signed-out\"]").await;
-    env.wait_for("#login-b [data-screen=\"signed-out\"]").await;
+    env.open_demo_host(&format!("/embed-demo.html{query}"))
+        .await;
 }
 
 async fn events(env: &Env) -> Vec<String> {
-    let list = env
-        .js("return [...document.querySelectorAll('#events li')].map(li => li.textContent)")
-        .await;
-    list.as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap().to_owned())
-        .collect()
+    env.host_events().await
 }
 
 /// Clicks instance A's Sign in and approves in the popup; returns to the host window.
 async fn popup_sign_in(env: &Env) {
-    let main = env.browser.window().await.unwrap();
-    env.click("#login-a #sign-in").await;
-    env.switch_to_other_window(&main).await;
-    env.click("#allow").await;
-    env.back_to(&main).await;
+    env.popup_sign_in("#login-a #sign-in").await;
 }
 
 #[tokio::test]

@@ -89,23 +89,6 @@ async fn a_host_missing_the_apps_files_says_so_instead_of_a_blank_page() {
     env.close().await;
 }
 
-async fn events(env: &Env) -> Vec<String> {
-    let list = env
-        .js("return [...document.querySelectorAll('#events li')].map(li => li.textContent)")
-        .await;
-    list.as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap().to_owned())
-        .collect()
-}
-
-async fn demo_host(env: &Env, page: &str) {
-    env.open(page).await;
-    env.wait_for("#login-a [data-screen=\"signed-out\"]").await;
-    env.wait_for("#login-b [data-screen=\"signed-out\"]").await;
-}
-
 #[tokio::test]
 async fn popup_sign_in_works_behind_a_host_that_sends_coop_same_origin() {
     let env = Env::with(Options {
@@ -113,7 +96,7 @@ async fn popup_sign_in_works_behind_a_host_that_sends_coop_same_origin() {
         ..Options::default()
     })
     .await;
-    demo_host(&env, "/embed-demo.html").await;
+    env.open_demo_host("/embed-demo.html").await;
     let main = env.browser.window().await.unwrap();
     env.click("#login-a #sign-in").await;
     env.switch_to_other_window(&main).await;
@@ -123,13 +106,13 @@ async fn popup_sign_in_works_behind_a_host_that_sends_coop_same_origin() {
     tokio::time::sleep(Duration::from_millis(1500)).await;
     env.wait_for("#login-a [data-screen=\"waiting-for-popup\"]")
         .await;
-    assert_eq!(events(&env).await, Vec::<String>::new());
+    assert_eq!(env.host_events().await, Vec::<String>::new());
     env.switch_to_other_window(&main).await;
     env.click("#allow").await;
     // The callback page closes its window itself once the host has taken the response.
     env.back_to(&main).await;
     assert_eq!(env.text("#login-a #user-name").await, "Ada Lovelace");
-    assert_eq!(events(&env).await, ["a: signedin"]);
+    assert_eq!(env.host_events().await, ["a: signedin"]);
     // After the callback page the window went nowhere: no page of the app was loaded again,
     // and no URL but the provider's own redirect carried the response.
     let requests = env.app_requests();
@@ -162,7 +145,7 @@ async fn popup_sign_in_works_behind_a_host_that_sends_coop_same_origin() {
 #[tokio::test]
 async fn two_instances_signing_in_at_once_get_a_window_each() {
     let env = Env::start().await;
-    demo_host(&env, "/embed-demo.html").await;
+    env.open_demo_host("/embed-demo.html").await;
     let main = env.browser.window().await.unwrap();
     env.click("#login-a #sign-in").await;
     env.switch_to_other_window(&main).await;
@@ -184,13 +167,9 @@ async fn two_instances_signing_in_at_once_get_a_window_each() {
 #[tokio::test]
 async fn after_a_popup_sign_in_nothing_of_the_popup_watch_keeps_running() {
     let env = Env::start().await;
-    demo_host(&env, "/__counting.html").await;
+    env.open_demo_host("/__counting.html").await;
     let baseline = env.js("return window.__counts()").await;
-    let main = env.browser.window().await.unwrap();
-    env.click("#login-a #sign-in").await;
-    env.switch_to_other_window(&main).await;
-    env.click("#allow").await;
-    env.back_to(&main).await;
+    env.popup_sign_in("#login-a #sign-in").await;
     env.dashboard_settled().await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     let after = env.js("return window.__counts()").await;
@@ -226,12 +205,8 @@ async fn a_spoofed_boot_element_on_a_host_page_starts_nothing_and_gets_nothing()
         ..Options::default()
     })
     .await;
-    demo_host(&env, "/__host.html").await;
-    let main = env.browser.window().await.unwrap();
-    env.click("#login-a #sign-in").await;
-    env.switch_to_other_window(&main).await;
-    env.click("#allow").await;
-    env.back_to(&main).await;
+    env.open_demo_host("/__host.html").await;
+    env.popup_sign_in("#login-a #sign-in").await;
     assert_eq!(env.text("#login-a #user-name").await, "Ada Lovelace");
     env.dashboard_settled().await;
     assert_eq!(
