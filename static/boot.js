@@ -27,8 +27,8 @@ try {
     box.replaceChildren(
       Object.assign(document.createElement("h1"), { textContent: "The app could not start" }),
       Object.assign(document.createElement("p"), {
-        textContent: "Its files did not load in this browser. Reload the page; if this stays, " +
-          "the site is missing files: every file of dist/ must be copied into the same folder as index.html.",
+        textContent: "Its files did not load in this browser. The site may be missing files: " +
+          "every file of dist/ must be copied into the same folder as index.html.",
       }),
       Object.assign(document.createElement("p"), { className: "detail", textContent: String(error && error.message || error) }),
     );

@@ -7,7 +7,8 @@
 // leaves for the provider, and that also clears `window.name`. What survives (checked in
 // Chromium) is this tab's sessionStorage, copied from the opener when the popup was opened. So
 // each sign-in notes, before it leaves, how it will come back -- keyed by its `state` -- and
-// this page follows that note. A popup never takes the redirect branch.
+// this page follows that note first: a popup never takes the redirect branch, and a redirect
+// sign-in in a tab that some other page opened is not handed to that page.
 const POPUP_KEY = "implicit-oauth:popup";
 const RETURN_KEY = "implicit-oauth:return-to";
 const ARRIVED_KEY = "implicit-oauth:arrived-at";
@@ -93,7 +94,7 @@ const back = isResponse && !popup && storage.take(RETURN_KEY);
 if (!isResponse) {
   // Visited without a response: nothing to hand on, and no mark left behind.
   say("There is no sign-in to finish here. You can close this page.");
-} else if (opener) {
+} else if (popup && opener) {
   opener.postMessage(message, location.origin);
   window.close();
 } else if (popup) {
@@ -109,6 +110,10 @@ if (!isResponse) {
   // route's own query stays its own: the response travels in the fragment only.
   storage.set(ARRIVED_KEY, location.pathname);
   location.replace(back.to.split("#")[0] + "#" + [query, fragment].filter(Boolean).join("&"));
+} else if (opener) {
+  // No note (storage blocked): a window opened by a page of this origin hands it back there.
+  opener.postMessage(message, location.origin);
+  window.close();
 } else if (await broadcast(2_000)) {
   // No note (storage blocked), but a waiting sign-in took it.
   window.close();

@@ -220,6 +220,23 @@ fn a_callback_page_mark_left_without_a_response_vouches_for_nothing_later() {
 }
 
 #[wasm_bindgen_test]
+fn a_stale_mark_does_not_hide_a_response_in_the_query_which_is_still_wiped() {
+    // A mark left for a response this page never read, then Harvest's response in the query
+    // delivered straight here: it is read (as arriving here, not on the callback path) and
+    // wiped from the address bar.
+    let config = config_with_callback_path();
+    let url = auth::prepare_sign_in(&config, "/", Via::Redirect).unwrap();
+    storage::set(location::ARRIVED_KEY, "/callback/elsewhere");
+    set_url(&format!(
+        "?state={}&access_token=QUERY&token_type=bearer",
+        state_of(&url)
+    ));
+    let result = finish(&config, location::Arrival::Direct);
+    assert_eq!(result.unwrap_err(), CallbackError::WrongCallbackPath);
+    assert_eq!(window().location().search().unwrap(), "");
+}
+
+#[wasm_bindgen_test]
 fn a_handed_on_response_is_read_from_the_fragment_only() {
     // The route the person left has a query of its own (`?scope=…&state=…`): it is the
     // route's, not part of the response, and it stays in the address bar.

@@ -170,23 +170,30 @@ fn start_plain_host(port: u16, folder: &str, config_json: &str) -> PlainHost {
 /// - `/__forged.html` + `/__forged.js`: posts a valid-looking callback result (its fragment)
 ///   to its parent, for loading in a frame from another origin;
 /// - `/__element.html`: the custom element with this test's provider and app origins, and no
-///   other script.
+///   other script; `/__element-other-app.html`: the same providers, but another client id
+///   and a redirect URI elsewhere.
 fn test_pages(config: &Value) -> axum::Router {
     use axum::response::Html;
     use axum::routing::get;
     let attr = |k: &str| config[k].as_str().unwrap_or_default().to_owned();
-    let element = format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>element</title>\
-         <script type=\"module\" src=\"/implicit-oauth-element.js\"></script></head><body>\
-         <implicit-oauth-login preset=\"{}\" client-id=\"{}\" authorize-url=\"{}\" redirect-uri=\"{}callback.html\" \
-         api-base=\"{}\" accounts-url=\"{}\"></implicit-oauth-login></body></html>",
-        attr("preset"),
-        attr("client_id"),
-        attr("authorize_url"),
-        attr("redirect_uri"),
-        attr("api_base"),
-        attr("accounts_url"),
-    );
+    let element = |client_id: &str, redirect_uri: &str| {
+        format!(
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>element</title>\
+             <script type=\"module\" src=\"/implicit-oauth-element.js\"></script></head><body>\
+             <implicit-oauth-login preset=\"{}\" client-id=\"{client_id}\" authorize-url=\"{}\" redirect-uri=\"{redirect_uri}\" \
+             api-base=\"{}\" accounts-url=\"{}\"></implicit-oauth-login></body></html>",
+            attr("preset"),
+            attr("authorize_url"),
+            attr("api_base"),
+            attr("accounts_url"),
+        )
+    };
+    let other_app = element("another-app", "http://localhost:1/callback.html");
+    let callback_page = url::Url::parse(&attr("redirect_uri"))
+        .and_then(|u| u.join("callback.html"))
+        .map(String::from)
+        .unwrap_or_default();
+    let element = element(&attr("client_id"), &callback_page);
     let reports = CSP_REPORTS.clone();
     axum::Router::new()
         .route(
@@ -210,6 +217,10 @@ fn test_pages(config: &Value) -> axum::Router {
             }),
         )
         .route("/__element.html", get(move || async move { Html(element) }))
+        .route(
+            "/__element-other-app.html",
+            get(move || async move { Html(other_app) }),
+        )
         .route(
             "/__counting.html",
             get(|| async {
@@ -288,7 +299,8 @@ const COUNTING_JS: &str = r#"(() => {
     const k = key(this, type); listeners.set(k, (listeners.get(k) || 0) - 1); return remove.call(this, type, f, o);
   };
   window.__counts = () => ({ timeouts: timeouts.size, intervals: intervals.size,
-    message: listeners.get("window:message") || 0, visibility: listeners.get("document:visibilitychange") || 0 });
+    message: listeners.get("window:message") || 0, visibility: listeners.get("document:visibilitychange") || 0,
+    channel: listeners.get("other:message") || 0 });
 })();"#;
 
 pub fn dist_dir() -> PathBuf {

@@ -101,6 +101,11 @@ async fn popup_sign_in_works_behind_a_host_that_sends_coop_same_origin() {
     env.click("#login-a #sign-in").await;
     env.switch_to_other_window(&main).await;
     env.wait_for("#allow").await;
+    assert_eq!(
+        env.js("return window.opener === null").await,
+        json!(true),
+        "the host's COOP cut the sign-in window off"
+    );
     // The consent page is open, out of the host's sight: the host keeps waiting.
     env.browser.switch_to_window(main.clone()).await.unwrap();
     tokio::time::sleep(Duration::from_millis(1500)).await;
@@ -175,6 +180,7 @@ async fn after_a_popup_sign_in_nothing_of_the_popup_watch_keeps_running() {
     let after = env.js("return window.__counts()").await;
     assert_eq!(after["intervals"], baseline["intervals"], "{after}");
     assert_eq!(after["message"], baseline["message"], "{after}");
+    assert_eq!(after["channel"], baseline["channel"], "{after}");
     env.close().await;
 }
 
@@ -263,6 +269,23 @@ async fn a_custom_element_pointed_at_another_api_is_refused_and_calls_nothing() 
         .is_empty());
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(elsewhere.requests(), Vec::<String>::new());
+    env.close().await;
+}
+
+#[tokio::test]
+async fn a_custom_element_signing_in_as_another_application_is_refused() {
+    // The site's own providers, but another client id and a redirect URI elsewhere: a genuine
+    // consent page for somebody else's application, whose token would go to them.
+    let env = Env::start().await;
+    env.open("/__element-other-app.html").await;
+    let refusal = env.text("implicit-oauth-login[role=alert]").await;
+    assert!(refusal.contains("client_id"), "{refusal}");
+    assert!(env
+        .browser
+        .find_all(fantoccini::Locator::Css("implicit-oauth-login #sign-in"))
+        .await
+        .unwrap()
+        .is_empty());
     env.close().await;
 }
 

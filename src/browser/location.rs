@@ -36,14 +36,18 @@ pub fn take_callback(arrival: Arrival) -> Option<Result<Response, CallbackError>
     let search = location.search().unwrap_or_default();
     let hash = location.hash().unwrap_or_default();
     let fragment = hash.trim_start_matches('#');
-    let parsed = match (&handed_on_from, arrival) {
+    let direct = || callback::parse(search.trim_start_matches('?'), fragment);
+    let (parsed, handed_on_from) = match (handed_on_from, arrival) {
         // The callback page puts the whole response in the fragment; this page's own query
         // is the route's, not the provider's.
-        (Some(_), _) => callback::parse("", fragment),
-        (None, Arrival::Direct) => callback::parse(search.trim_start_matches('?'), fragment),
+        (Some(from), arrival) => match (callback::parse("", fragment), arrival) {
+            (Ok(None), Arrival::Direct) => (direct(), None),
+            (handed_on, _) => (handed_on, Some(from)),
+        },
+        (None, Arrival::Direct) => (direct(), None),
         (None, Arrival::HandedOn) => return None,
-    }
-    .transpose()?;
+    };
+    let parsed = parsed.transpose()?;
     // Cleaning cannot fail in a way we could recover from; if it did, the person still sees
     // an error or the session, and the token dies with the page.
     let path = location.pathname().unwrap_or_else(|_| "/".into());

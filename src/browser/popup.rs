@@ -64,6 +64,7 @@ pub fn open_blank() -> Option<Window> {
 /// Watches a sign-in window until it answers or closes; dropping the watch removes every
 /// listener, closes the channel and stops the polling.
 pub struct PopupWatch {
+    popup: Window,
     alive: Rc<Cell<bool>>,
     _on_message: EventListener,
     _on_broadcast: Option<(BroadcastChannel, EventListener)>,
@@ -95,6 +96,7 @@ impl PopupWatch {
         on_broadcast: Rc<dyn Fn(PopupResult) -> bool>,
     ) -> PopupWatch {
         let alive = Rc::new(Cell::new(true));
+        let popup_handle = popup.clone();
         let origin = window()
             .ok()
             .and_then(|w| w.location().origin().ok())
@@ -176,12 +178,21 @@ impl PopupWatch {
             })
         };
         PopupWatch {
+            popup: popup_handle,
             alive,
             _on_message: on_message,
             _on_broadcast: on_broadcast,
             _poll: poll,
             _grace: grace,
         }
+    }
+}
+
+impl PopupWatch {
+    /// Closes the sign-in window, where this page can still reach it (a window cut off by
+    /// Cross-Origin-Opener-Policy cannot be closed from here).
+    pub fn close_window(&self) {
+        let _ = self.popup.close();
     }
 }
 

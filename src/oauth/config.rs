@@ -362,26 +362,42 @@ impl Config {
             .chain(accounts)
     }
 
-    /// Checks that every provider URL of this configuration is on an origin that `allowed` (the
-    /// deployer's own configuration) also uses. Options that page markup can set (a custom
-    /// element's attributes) pass through this, so injected markup cannot point a component
-    /// at another API or authorization server.
+    /// Checks that this configuration signs in as `allowed` (the deployer's own configuration)
+    /// does: the same client id, a redirect URI on the same origin, and every provider URL on
+    /// an origin `allowed` also uses. Options that page markup can set (a custom element's
+    /// attributes) pass through this, so injected markup can neither point a component at
+    /// another API or authorization server nor have a genuine provider sign the person into
+    /// another application whose redirect URI is elsewhere.
     pub fn check_within(&self, allowed: &Config) -> Result<(), ConfigError> {
-        let allowed: Vec<&str> = allowed.provider_urls().map(|(_, u)| u.origin()).collect();
-        match self
+        let origins: Vec<&str> = allowed.provider_urls().map(|(_, u)| u.origin()).collect();
+        if let Some((name, url)) = self
             .provider_urls()
-            .find(|(_, u)| !allowed.contains(&u.origin()))
+            .find(|(_, u)| !origins.contains(&u.origin()))
         {
-            None => Ok(()),
-            Some((name, url)) => Err(ConfigError::Field {
+            return Err(ConfigError::Field {
                 field: name,
                 problem: format!(
                     "{} is not one of the provider origins this site allows ({}); the deployer's config.json decides them",
                     url.origin(),
-                    allowed.join(", ")
+                    origins.join(", ")
                 ),
-            }),
+            });
         }
+        if let (Some(ours), Some(theirs)) = (&self.redirect, &allowed.redirect) {
+            if ours.client_id != theirs.client_id {
+                return Err(field(
+                    "client_id",
+                    "is not the client id of this site's config.json",
+                ));
+            }
+            if !ours.redirect_uri.same_origin(&theirs.redirect_uri) {
+                return Err(field(
+                    "redirect_uri",
+                    "is not on the origin of this site's config.json's redirect_uri",
+                ));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -537,9 +553,23 @@ pub(crate) mod tests {
     #[test]
     fn options_from_markup_must_stay_on_the_deployers_provider_origins() {
         let deployer = sample();
-        // The same providers, whatever else differs (client id, redirect URI).
-        let same = with("client_id", "other-client".into()).unwrap();
-        assert_eq!(same.check_within(&deployer), Ok(()));
+        // The same providers and client, whatever else differs (another page of the site).
+        let same = with(
+            "redirect_uri",
+            "https://app.example/other/callback.html".into(),
+        );
+        assert_eq!(same.unwrap().check_within(&deployer), Ok(()));
+        // A genuine provider, but another application, or the response sent elsewhere.
+        let other_client = with("client_id", "attackers-app".into()).unwrap();
+        assert_eq!(
+            bad_field(other_client.check_within(&deployer).map(|()| sample())),
+            "client_id"
+        );
+        let elsewhere = with("redirect_uri", "https://evil.example/callback".into()).unwrap();
+        assert_eq!(
+            bad_field(elsewhere.check_within(&deployer).map(|()| sample())),
+            "redirect_uri"
+        );
         // A preset's own defaults count as the deployer's when its config.json relies on them.
         let mut bare = sample_json();
         for key in ["authorize_url", "api_base", "accounts_url"] {
