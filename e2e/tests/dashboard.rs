@@ -16,6 +16,13 @@ async fn entries_finished(env: &Env) -> bool {
     status.attr("data-complete").await.unwrap().as_deref() == Some("true")
 }
 
+/// Like [`entries_finished`], for loads of hundreds of pages: it waits up to `limit`.
+async fn long_load_finished(env: &Env, limit: Duration) -> bool {
+    let script =
+        "const s = document.getElementById('entries-status'); return s ? s.dataset.complete : null";
+    env.poll(script, limit).await == "true"
+}
+
 async fn input(env: &Env, id: &str) -> String {
     env.js(&format!("return document.getElementById({id:?}).value"))
         .await
@@ -183,7 +190,9 @@ async fn a_long_load_draws_its_rows_in_batches_not_page_by_page() {
     .await;
     env.open("/").await;
     env.sign_in().await;
-    assert!(entries_finished(&env).await);
+    // The year so far, five entries a page: up to ~480 pages, longer than PATIENCE on a busy
+    // machine in December.
+    assert!(long_load_finished(&env, Duration::from_secs(90)).await);
     // Each draw appends one batch of rows to the table's body (a new range draws a new one).
     env.js("window.__draws = 0;
          new MutationObserver((records) => {
@@ -195,7 +204,7 @@ async fn a_long_load_draws_its_rows_in_batches_not_page_by_page() {
     env.set_input("to", "2026-06-30").await;
     let before = env.provider.recorded().len();
     env.click("#load-entries").await;
-    assert!(entries_finished(&env).await);
+    assert!(long_load_finished(&env, Duration::from_secs(90)).await);
     let pages = env.provider.recorded()[before..]
         .iter()
         .filter(|r| r.path == "/v2/time_entries")
