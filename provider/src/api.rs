@@ -1,9 +1,8 @@
-//! The API slice: `GET /api/v2/accounts` (Harvest ID) and `GET /v2/users/me` (Harvest API).
-//!
-//! Authentication follows Harvest: the token in the query (`access_token`, with `account_id`)
-//! or in headers (`Authorization: Bearer`, `Harvest-Account-Id`), never both (RFC 6750 §2).
-//! A missing account id on the API answers 401 `invalid_token`, as Harvest really does.
+//! The API slice: `GET /api/v2/accounts` (Harvest ID) and Harvest v2's `users/me`, `company`,
+//! project assignments and time entries, with Harvest's pagination. Who may call is decided
+//! by the extractors in `bearer.rs`.
 
+use crate::bearer::{Bearer, HarvestAccount};
 use crate::settings::Pagination;
 use crate::Provider;
 use axum::extract::{RawQuery, State};
@@ -14,119 +13,7 @@ use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-pub const ACCOUNT_HEADER: &str = "harvest-account-id";
-
-/// Credentials found on a request.
-pub(crate) struct Credentials {
-    pub token: String,
-    pub account_id: Option<String>,
-}
-
-fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
-    let challenge = format!("Bearer error=\"{error}\"");
-    let mut response = (
-        status,
-        Json(json!({ "error": error, "error_description": description })),
-    )
-        .into_response();
-    if status == StatusCode::UNAUTHORIZED {
-        response.headers_mut().insert(
-            header::WWW_AUTHENTICATE,
-            HeaderValue::from_str(&challenge).unwrap(),
-        );
-    }
-    response
-}
-
-/// Why a request's credentials were refused, before any token lookup.
-pub(crate) enum Refusal {
-    BothTransports,
-    NoToken,
-    /// Unknown, expired or revoked token, or (Harvest's quirk) no account id.
-    InvalidToken,
-    /// The token does not grant the account asked for.
-    WrongAccount,
-}
-
-impl IntoResponse for Refusal {
-    fn into_response(self) -> Response {
-        match self {
-            Refusal::BothTransports => oauth_error(
-                StatusCode::BAD_REQUEST,
-                "invalid_request",
-                "Send the access token in the query or in the Authorization header, not both.",
-            ),
-            Refusal::NoToken => oauth_error(
-                StatusCode::UNAUTHORIZED,
-                "invalid_token",
-                "No access token was sent.",
-            ),
-            Refusal::InvalidToken => invalid_token(),
-            Refusal::WrongAccount => {
-                let body = json!({ "error": "forbidden", "error_description": "This token does not grant that account." });
-                (StatusCode::FORBIDDEN, Json(body)).into_response()
-            }
-        }
-    }
-}
-
-pub(crate) fn credentials(
-    headers: &HeaderMap,
-    raw_query: Option<&str>,
-) -> Result<Credentials, Refusal> {
-    let query: Vec<(String, String)> = form_urlencoded::parse(raw_query.unwrap_or("").as_bytes())
-        .into_owned()
-        .collect();
-    let from_query = |k: &str| {
-        query
-            .iter()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.clone())
-    };
-    let bearer = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, token)| token.trim().to_owned());
-    let header_account = headers
-        .get(ACCOUNT_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    match (from_query("access_token"), bearer) {
-        (Some(_), Some(_)) => Err(Refusal::BothTransports),
-        (Some(token), None) => Ok(Credentials {
-            token,
-            account_id: from_query("account_id").or(header_account),
-        }),
-        (None, Some(token)) => Ok(Credentials {
-            token,
-            account_id: header_account.or(from_query("account_id")),
-        }),
-        (None, None) => Err(Refusal::NoToken),
-    }
-}
-
-fn invalid_token() -> Response {
-    oauth_error(
-        StatusCode::UNAUTHORIZED,
-        "invalid_token",
-        "The access token provided is expired, revoked, malformed or invalid for other reasons.",
-    )
-}
-
-pub async fn accounts(
-    State(p): State<Arc<Provider>>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
-    let creds = match credentials(&headers, q.as_deref()) {
-        Ok(c) => c,
-        Err(r) => return r.into_response(),
-    };
-    let Some(grant) = p.store.live_grant(&creds.token) else {
-        return invalid_token();
-    };
+pub async fn accounts(State(p): State<Arc<Provider>>, Bearer { grant, .. }: Bearer) -> Response {
     let accounts: Vec<_> = p
         .accounts
         .iter()
@@ -140,46 +27,15 @@ pub async fn accounts(
     .into_response()
 }
 
-/// A Harvest API request's live grant and the account it acts on. No account id answers 401
-/// `invalid_token`, as Harvest really does; an account the token does not grant answers 403.
-fn harvest_account(p: &Provider, headers: &HeaderMap, query: Option<&str>) -> Result<u64, Refusal> {
-    let creds = credentials(headers, query)?;
-    p.store
-        .live_grant(&creds.token)
-        .ok_or(Refusal::InvalidToken)
-        .and_then(|grant| {
-            let account = creds
-                .account_id
-                .and_then(|a| a.parse::<u64>().ok())
-                .ok_or(Refusal::InvalidToken)?;
-            if grant.account_ids.contains(&account) {
-                Ok(account)
-            } else {
-                Err(Refusal::WrongAccount)
-            }
-        })
-}
-
-pub async fn users_me(
-    State(p): State<Arc<Provider>>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
-    match harvest_account(&p, &headers, q.as_deref()) {
-        Ok(_) => Json(&p.user).into_response(),
-        Err(r) => r.into_response(),
-    }
+pub async fn users_me(State(p): State<Arc<Provider>>, _: HarvestAccount) -> Response {
+    Json(&p.user).into_response()
 }
 
 pub async fn company(
     State(p): State<Arc<Provider>>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
+    HarvestAccount(account): HarvestAccount,
 ) -> Response {
-    match harvest_account(&p, &headers, q.as_deref()) {
-        Ok(account) => Json(&p.data[&account].company).into_response(),
-        Err(r) => r.into_response(),
-    }
+    Json(&p.data[&account].company).into_response()
 }
 
 fn params(query: Option<&str>) -> HashMap<String, String> {
@@ -282,32 +138,27 @@ fn paginate<T: serde::Serialize>(
 
 pub async fn assignments(
     State(p): State<Arc<Provider>>,
+    HarvestAccount(account): HarvestAccount,
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    match harvest_account(&p, &headers, q.as_deref()) {
-        Ok(account) => paginate(
-            &p,
-            &headers,
-            "/v2/users/me/project_assignments",
-            &params(q.as_deref()),
-            "project_assignments",
-            &p.data[&account].assignments,
-        ),
-        Err(r) => r.into_response(),
-    }
+    paginate(
+        &p,
+        &headers,
+        "/v2/users/me/project_assignments",
+        &params(q.as_deref()),
+        "project_assignments",
+        &p.data[&account].assignments,
+    )
 }
 
 /// `GET /v2/time_entries?user_id=&from=&to=`: newest first, filtered by user and date range.
 pub async fn time_entries(
     State(p): State<Arc<Provider>>,
+    HarvestAccount(account): HarvestAccount,
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let account = match harvest_account(&p, &headers, q.as_deref()) {
-        Ok(a) => a,
-        Err(r) => return r.into_response(),
-    };
     let query = params(q.as_deref());
     let from = query
         .get("from")

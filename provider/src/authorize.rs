@@ -4,7 +4,7 @@
 //! an error page and is never redirected (RFC 6749 §4.2.2.1): redirecting to an unverified URI
 //! would make the provider an open redirector.
 
-use crate::html::{escape, page};
+use crate::html::page;
 use crate::profiles::Profile;
 use crate::settings::CallbackPlacement;
 use std::time::Duration;
@@ -17,6 +17,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Form;
+use maud::html;
 use std::collections::HashMap;
 use std::sync::Arc;
 use url::Url;
@@ -33,11 +34,11 @@ fn single_params(raw: Option<&str>) -> Result<HashMap<String, String>, String> {
 }
 
 fn error_page(status: StatusCode, message: &str) -> Response {
-    let body = format!(
-        "<h1>Sign-in cannot continue</h1><p role=\"alert\">{}</p>",
-        escape(message)
-    );
-    (status, Html(page("Sign-in error", &body))).into_response()
+    let body = html! {
+        h1 { "Sign-in cannot continue" }
+        p role="alert" { (message) }
+    };
+    (status, Html(page("Sign-in error", body).into_string())).into_response()
 }
 
 pub async fn show(State(p): State<Arc<Provider>>, RawQuery(raw): RawQuery) -> Response {
@@ -86,52 +87,49 @@ pub async fn show(State(p): State<Arc<Provider>>, RawQuery(raw): RawQuery) -> Re
         scopes: requested.clone(),
     });
     let profile = p.settings.profile;
-    let choices: String = if profile.scopes_are_accounts() {
-        p.accounts
-            .iter()
-            .map(|a| {
-                format!(
-                    "<li><label><input type=\"checkbox\" name=\"account\" value=\"{id}\" checked> {name} \
-                     <span class=\"product\">({product})</span></label></li>",
-                    id = a.id,
-                    name = escape(&a.name),
-                    product = escape(&a.product),
-                )
-            })
-            .collect()
-    } else {
-        // Scopes are permissions: each can be withheld, so the grant may be narrower than the
-        // request (RFC 6749 §3.3).
-        requested
-            .iter()
-            .map(|s| {
-                format!(
-                    "<li><label><input type=\"checkbox\" name=\"scope\" value=\"{s}\" checked> {s}</label></li>",
-                    s = escape(s)
-                )
-            })
-            .collect()
-    };
-    let legend = if profile.scopes_are_accounts() {
+    let accounts = profile.scopes_are_accounts();
+    let legend = if accounts {
         "Accounts to share"
     } else {
         "Permissions to grant"
     };
     let action = profile.authorize_path().unwrap_or_default();
-    let body = format!(
-        "<h1>Authorize application</h1>\
-         <p><strong>{client}</strong> wants to access your data as <strong>{name}</strong> ({email}).</p>\
-         <form method=\"post\" action=\"{action}\">\
-         <input type=\"hidden\" name=\"ticket\" value=\"{ticket}\">\
-         <fieldset><legend>{legend}</legend><ul>{choices}</ul></fieldset>\
-         <button type=\"submit\" name=\"decision\" value=\"allow\" id=\"allow\">Allow</button> \
-         <button type=\"submit\" name=\"decision\" value=\"deny\" id=\"deny\">Deny</button>\
-         </form>",
-        client = escape(&client),
-        name = escape(&p.user.full_name()),
-        email = escape(&p.user.email),
-    );
-    Html(page("Authorize application", &body)).into_response()
+    let body = html! {
+        h1 { "Authorize application" }
+        p {
+            strong { (client) } " wants to access your data as " strong { (p.user.full_name()) }
+            " (" (p.user.email) ")."
+        }
+        form method="post" action=(action) {
+            input type="hidden" name="ticket" value=(ticket);
+            fieldset {
+                legend { (legend) }
+                ul {
+                    @if accounts {
+                        @for a in &p.accounts {
+                            li { label {
+                                input type="checkbox" name="account" value=(a.id) checked;
+                                " " (a.name) " " span.product { "(" (a.product) ")" }
+                            } }
+                        }
+                    } @else {
+                        // Scopes are permissions: each can be withheld, so the grant may be
+                        // narrower than the request (RFC 6749 §3.3).
+                        @for s in &requested {
+                            li { label {
+                                input type="checkbox" name="scope" value=(s) checked;
+                                " " (s)
+                            } }
+                        }
+                    }
+                }
+            }
+            button type="submit" name="decision" value="allow" id="allow" { "Allow" }
+            " "
+            button type="submit" name="decision" value="deny" id="deny" { "Deny" }
+        }
+    };
+    Html(page("Authorize application", body).into_string()).into_response()
 }
 
 pub async fn decide(

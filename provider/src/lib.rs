@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod authorize;
+pub mod bearer;
 pub mod data;
 pub mod faults;
 pub mod harvest_data;
@@ -12,6 +13,7 @@ pub mod profiles;
 pub mod settings;
 pub mod site;
 pub mod tokens;
+pub mod whoami;
 
 use axum::http::{header, HeaderValue};
 use axum::routing::get;
@@ -84,11 +86,11 @@ pub fn router(provider: Arc<Provider>) -> Router {
         .route("/v2/company", get(api::company))
         .route("/v2/users/me/project_assignments", get(api::assignments))
         .route("/v2/time_entries", get(api::time_entries))
-        .route("/whoami", get(profiles::forecast_whoami))
-        .route("/api/v1/me", get(profiles::aha_me))
-        .route("/stream/0/users/me", get(profiles::appnet_me))
-        .route("/user", get(profiles::appharbor_user))
-        .route("/api/me", get(profiles::generic_me))
+        .route("/whoami", get(whoami::forecast_whoami))
+        .route("/api/v1/me", get(whoami::aha_me))
+        .route("/stream/0/users/me", get(whoami::appnet_me))
+        .route("/user", get(whoami::appharbor_user))
+        .route("/api/me", get(whoami::generic_me))
         .layer(axum::middleware::from_fn_with_state(
             provider.clone(),
             faults::apply,

@@ -1,9 +1,9 @@
-//! `local-provider [--profile harvest|forecast|aha|appnet|appharbor|generic] [--port 9090]
-//!  [--app-dir dist --app-port 8080] [--callback query|fragment|split] [--token-lifetime SECONDS]`
+//! `local-provider [FLAGS]`; `--help` lists them (and the README's table).
 //!
 //! Starts the provider on 127.0.0.1, and, with `--app-dir`, serves the built app on a second
 //! loopback port (another origin, so API calls really cross origins with CORS).
 
+use clap::Parser;
 use local_provider::profiles::{self, Profile};
 use local_provider::settings::{CallbackPlacement, Pagination, RateLimit, Settings};
 use local_provider::{router, site, spawn, Provider};
@@ -11,111 +11,110 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
-const USAGE: &str = "usage: local-provider [--profile harvest|forecast|aha|appnet|appharbor|generic] \
-                     [--port N] [--app-dir DIR] [--app-port N] \
-                     [--callback query|fragment|split] [--token-lifetime SECONDS] [--pagination pages|cursor] \
-                     [--per-page N] [--rate-limit REQUESTS/SECONDS] [--scope-all]";
-
+/// A loopback stand-in for Harvest ID and the Harvest v2 API (and the app's other presets),
+/// optionally serving the built app on a second loopback port.
+#[derive(Parser)]
+#[command(name = "local-provider", version)]
 struct Args {
+    /// The service to impersonate (the app gets that preset's config).
+    #[arg(long, default_value = "harvest", value_parser = parse_profile)]
+    profile: Profile,
+    /// The provider's loopback port.
+    #[arg(long, default_value_t = 9090)]
     port: u16,
+    /// Also serve the built app (dist/) from this folder.
+    #[arg(long)]
     app_dir: Option<PathBuf>,
+    /// The app's loopback port.
+    #[arg(long, default_value_t = 8080)]
     app_port: u16,
-    settings: Settings,
+    /// Where the authorization response goes [default: the profile's].
+    #[arg(long, value_parser = parse_placement)]
+    callback: Option<CallbackPlacement>,
+    /// Token lifetime in seconds [default: Harvest's 14 days less a second].
+    #[arg(long)]
+    token_lifetime: Option<u64>,
+    /// Page numbers, or opaque cursors with `page: null`.
+    #[arg(long, default_value = "pages", value_parser = parse_pagination)]
+    pagination: Pagination,
+    /// Page size when the client asks for none.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=2000))]
+    per_page: Option<u32>,
+    /// Requests per rolling window, per token, e.g. 100/15.
+    #[arg(long, value_name = "REQUESTS/SECONDS", value_parser = parse_rate_limit)]
+    rate_limit: Option<RateLimit>,
+    /// Grant `all` instead of naming accounts.
+    #[arg(long)]
+    scope_all: bool,
 }
 
-fn parse_args() -> Result<Args, String> {
-    let mut args = Args {
-        port: 9090,
-        app_dir: None,
-        app_port: 8080,
-        settings: Settings::demo(),
-    };
-    let mut it = std::env::args().skip(1);
-    while let Some(flag) = it.next() {
-        let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
-        match flag.as_str() {
-            "--port" => args.port = value()?.parse().map_err(|_| "--port takes a number")?,
-            "--app-port" => {
-                args.app_port = value()?.parse().map_err(|_| "--app-port takes a number")?
-            }
-            "--app-dir" => args.app_dir = Some(PathBuf::from(value()?)),
-            "--token-lifetime" => {
-                let secs = value()?
-                    .parse()
-                    .map_err(|_| "--token-lifetime takes seconds")?;
-                args.settings.token_lifetime = Duration::from_secs(secs);
-            }
-            "--profile" => {
-                let profile = Profile::parse(&value()?).ok_or_else(|| {
-                    let ids: Vec<_> = profiles::ALL.iter().map(|p| p.id()).collect();
-                    format!("--profile is one of {}", ids.join(", "))
-                })?;
-                args.settings.profile = profile;
-                args.settings.callback_placement = profile.placement();
-            }
-            "--callback" => {
-                args.settings.callback_placement = match value()?.as_str() {
-                    "query" => CallbackPlacement::Query,
-                    "fragment" => CallbackPlacement::Fragment,
-                    "split" => CallbackPlacement::Split,
-                    _ => return Err("--callback is query, fragment or split".into()),
-                }
-            }
-            "--pagination" => {
-                args.settings.pagination = match value()?.as_str() {
-                    "pages" => Pagination::Pages,
-                    "cursor" => Pagination::Cursor,
-                    _ => return Err("--pagination is pages or cursor".into()),
-                }
-            }
-            "--per-page" => {
-                args.settings.per_page = value()?
-                    .parse()
-                    .ok()
-                    .filter(|n| (1..=2000).contains(n))
-                    .ok_or("--per-page takes 1 to 2000")?
-            }
-            "--rate-limit" => {
-                let v = value()?;
-                let (n, secs) = v
-                    .split_once('/')
-                    .ok_or("--rate-limit takes REQUESTS/SECONDS, e.g. 100/15")?;
-                let requests = n
-                    .parse()
-                    .ok()
-                    .filter(|n| *n > 0)
-                    .ok_or("--rate-limit: REQUESTS is a positive number")?;
-                let secs = secs
-                    .parse()
-                    .ok()
-                    .filter(|s| *s > 0)
-                    .ok_or("--rate-limit: SECONDS is a positive number")?;
-                args.settings.rate_limit = RateLimit {
-                    requests,
-                    window: Duration::from_secs(secs),
-                };
-            }
-            "--scope-all" => args.settings.scope_all = true,
-            "--help" | "-h" => return Err(USAGE.into()),
-            other => return Err(format!("unknown argument {other}\n{USAGE}")),
+fn parse_profile(id: &str) -> Result<Profile, String> {
+    Profile::parse(id).ok_or_else(|| {
+        let ids: Vec<_> = profiles::ALL.iter().map(|p| p.id()).collect();
+        format!("one of {}", ids.join(", "))
+    })
+}
+
+fn parse_placement(v: &str) -> Result<CallbackPlacement, String> {
+    match v {
+        "query" => Ok(CallbackPlacement::Query),
+        "fragment" => Ok(CallbackPlacement::Fragment),
+        "split" => Ok(CallbackPlacement::Split),
+        _ => Err("query, fragment or split".into()),
+    }
+}
+
+fn parse_pagination(v: &str) -> Result<Pagination, String> {
+    match v {
+        "pages" => Ok(Pagination::Pages),
+        "cursor" => Ok(Pagination::Cursor),
+        _ => Err("pages or cursor".into()),
+    }
+}
+
+fn parse_rate_limit(v: &str) -> Result<RateLimit, String> {
+    let (n, secs) = v.split_once('/').ok_or("REQUESTS/SECONDS, e.g. 100/15")?;
+    let requests = n
+        .parse()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or("REQUESTS is a positive number")?;
+    let secs = secs
+        .parse()
+        .ok()
+        .filter(|s| *s > 0)
+        .ok_or("SECONDS is a positive number")?;
+    Ok(RateLimit {
+        requests,
+        window: Duration::from_secs(secs),
+    })
+}
+
+impl Args {
+    fn settings(&self) -> Settings {
+        let defaults = Settings::demo();
+        Settings {
+            profile: self.profile,
+            callback_placement: self.callback.unwrap_or(self.profile.placement()),
+            token_lifetime: self
+                .token_lifetime
+                .map_or(defaults.token_lifetime, Duration::from_secs),
+            pagination: self.pagination,
+            per_page: self.per_page.unwrap_or(defaults.per_page),
+            rate_limit: self.rate_limit.unwrap_or(defaults.rate_limit),
+            scope_all: self.scope_all,
+            redirect_prefix: format!("http://127.0.0.1:{}/", self.app_port),
+            allowed_origin: format!("http://127.0.0.1:{}", self.app_port),
+            ..defaults
         }
     }
-    args.settings.redirect_prefix = format!("http://127.0.0.1:{}/", args.app_port);
-    args.settings.allowed_origin = format!("http://127.0.0.1:{}", args.app_port);
-    Ok(args)
 }
 
 #[tokio::main]
 async fn main() {
-    let args = match parse_args() {
-        Ok(a) => a,
-        Err(e) => {
-            eprintln!("{e}");
-            std::process::exit(2);
-        }
-    };
+    let args = Args::parse();
     let loopback = |port| SocketAddr::from((Ipv4Addr::LOCALHOST, port));
-    let provider = Provider::new(args.settings);
+    let provider = Provider::new(args.settings());
     let addr = spawn(loopback(args.port), router(provider.clone()))
         .await
         .unwrap_or_else(|e| {

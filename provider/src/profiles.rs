@@ -1,17 +1,19 @@
 //! The local provider's impersonations: one per preset of the app, each with the quirks the real
 //! service has (where the callback puts its parameters, what scopes look like, whether tokens
-//! expire, how the "who am I" call is made and answered). Selected with `--profile`.
+//! expire, which "who am I" call it answers). Selected with `--profile`. Pure data: the
+//! handlers that answer as each service are in `whoami.rs`.
 
-use crate::api::{credentials, Refusal};
-use crate::settings::CallbackPlacement;
-use crate::tokens::Grant;
-use crate::Provider;
-use axum::extract::{RawQuery, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::Json;
 use serde_json::json;
-use std::sync::Arc;
+
+/// Where the authorization response puts its parameters. Real providers differ: the RFC says
+/// the fragment, Harvest in practice uses the query.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CallbackPlacement {
+    Query,
+    Fragment,
+    /// App.net: `state` in the query, everything else (token or error) in the fragment.
+    Split,
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Profile {
@@ -125,125 +127,4 @@ impl Profile {
         }
         config
     }
-}
-
-/// The live grant behind a request's token (either transport), or why there is none.
-fn grant(p: &Provider, headers: &HeaderMap, query: Option<&str>) -> Result<Grant, Refusal> {
-    let creds = credentials(headers, query)?;
-    p.store
-        .live_grant(&creds.token)
-        .ok_or(Refusal::InvalidToken)
-}
-
-/// Forecast: `GET /whoami`, with the account in `Forecast-Account-ID`.
-pub async fn forecast_whoami(
-    State(p): State<Arc<Provider>>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
-    let grant = match grant(&p, &headers, q.as_deref()) {
-        Ok(g) => g,
-        Err(r) => return r.into_response(),
-    };
-    let account = headers
-        .get("forecast-account-id")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    let forecast: Vec<u64> = p
-        .accounts
-        .iter()
-        .filter(|a| a.product == "forecast" && grant.account_ids.contains(&a.id))
-        .map(|a| a.id)
-        .collect();
-    match account {
-        None => (
-            StatusCode::UNAUTHORIZED,
-            Json(json!({"reason": "Forecast-Account-ID header missing"})),
-        )
-            .into_response(),
-        Some(id) if !forecast.contains(&id) => Refusal::WrongAccount.into_response(),
-        Some(_) => {
-            let u = &p.user;
-            Json(json!({ "current_user": {
-                "id": u.id, "email": u.email, "first_name": u.first_name, "last_name": u.last_name,
-                "account_ids": forecast,
-            }}))
-            .into_response()
-        }
-    }
-}
-
-/// Aha!: `GET /api/v1/me`.
-pub async fn aha_me(
-    State(p): State<Arc<Provider>>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
-    if let Err(r) = grant(&p, &headers, q.as_deref()) {
-        return r.into_response();
-    }
-    let u = &p.user;
-    Json(json!({ "user": {
-        "id": u.id.to_string(), "name": u.full_name(),
-        "email": u.email, "created_at": "2019-01-01T00:00:00.000Z",
-    }}))
-    .into_response()
-}
-
-/// App.net: `GET /stream/0/users/me`, the granted scopes in `X-OAuth-Scopes` (comma-separated).
-pub async fn appnet_me(
-    State(p): State<Arc<Provider>>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
-    let grant = match grant(&p, &headers, q.as_deref()) {
-        Ok(g) => g,
-        Err(r) => return r.into_response(),
-    };
-    let u = &p.user;
-    let mut response = Json(json!({
-        "data": { "id": u.id.to_string(), "username": u.first_name.to_lowercase(),
-                  "name": u.full_name(), "type": "human" },
-        "meta": { "code": 200 },
-    }))
-    .into_response();
-    if let Ok(v) = HeaderValue::from_str(&grant.scopes.join(",")) {
-        response.headers_mut().insert("x-oauth-scopes", v);
-    }
-    response
-}
-
-/// AppHarbor: `GET /user`.
-pub async fn appharbor_user(
-    State(p): State<Arc<Provider>>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
-    if let Err(r) = grant(&p, &headers, q.as_deref()) {
-        return r.into_response();
-    }
-    let u = &p.user;
-    Json(json!({
-        "username": u.first_name.to_lowercase(), "name": u.full_name(),
-        "email": u.email,
-    }))
-    .into_response()
-}
-
-/// A plain RFC 6749 server's resource: `GET /api/me`.
-pub async fn generic_me(
-    State(p): State<Arc<Provider>>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
-    let grant = match grant(&p, &headers, q.as_deref()) {
-        Ok(g) => g,
-        Err(r) => return r.into_response(),
-    };
-    let u = &p.user;
-    Json(json!({
-        "sub": u.id.to_string(), "name": u.full_name(),
-        "email": u.email, "scope": grant.scopes.join(" "),
-    }))
-    .into_response()
 }

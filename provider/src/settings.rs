@@ -1,18 +1,9 @@
 //! What the local provider is told at start: the one registered client and how to behave.
 
 use crate::data::Account;
+pub use crate::profiles::CallbackPlacement;
 use crate::profiles::Profile;
 use std::time::Duration;
-
-/// Where the authorization response puts its parameters. Real providers differ: the RFC says
-/// the fragment, Harvest in practice uses the query.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CallbackPlacement {
-    Query,
-    Fragment,
-    /// App.net: `state` in the query, everything else (token or error) in the fragment.
-    Split,
-}
 
 /// How list endpoints paginate: Harvest uses page numbers on most endpoints and opaque cursors
 /// (with `page: null`) on the large ones.
