@@ -3,6 +3,8 @@
 
 pub mod api_client;
 pub mod auth;
+pub mod controller;
+pub mod expiry;
 pub mod http;
 pub mod location;
 pub mod popup;

@@ -19,14 +19,8 @@ pub use dashboard::{Dashboard, DashboardProps};
 pub use profile::{ProfileProps, ProfileView};
 
 use crate::browser::location;
-use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use yew::Callback;
-
-thread_local! {
-    /// The `config.json` fetch `boot.js` started while the wasm was loading, with its URL.
-    static EARLY_CONFIG: RefCell<Option<(String, js_sys::Promise)>> = const { RefCell::new(None) };
-}
 
 /// Starts the standalone app on `<body>`. `boot.js` calls it with the `config.json` beside the
 /// app's own files (and the fetch of it already under way); nothing about the start is read
@@ -34,7 +28,7 @@ thread_local! {
 #[wasm_bindgen]
 pub fn start(config_url: String, config_fetch: Option<js_sys::Promise>) {
     if let Some(fetch) = config_fetch {
-        EARLY_CONFIG.with(|slot| *slot.borrow_mut() = Some((config_url.clone(), fetch)));
+        crate::browser::controller::hand_over_config_fetch(&config_url, fetch);
     }
     let callback = PendingCallback::new(location::take_callback(location::Arrival::Direct));
     // index.html's loading state (see there) makes way for the app.
@@ -52,13 +46,4 @@ pub fn start(config_url: String, config_fetch: Option<js_sys::Promise>) {
         commands: Commands::default(),
     })
     .render();
-}
-
-/// The `config.json` fetch `boot.js` started, if it was for `url`; taken once (a later load,
-/// e.g. after a retry, fetches afresh).
-pub(crate) fn started_config_fetch(url: &str) -> Option<js_sys::Promise> {
-    EARLY_CONFIG.with(|slot| {
-        let (for_url, fetch) = slot.borrow_mut().take()?;
-        (for_url == url).then_some(fetch)
-    })
 }

@@ -1,0 +1,454 @@
+//! The auth controller: every side effect of signing in, for every face (the Yew components,
+//! the JavaScript handle). It loads the configuration, finishes a callback read before the
+//! first render, starts sign-ins by redirect or popup and watches the popup, watches the
+//! session's expiry, keeps storage in step, and tells its face about each new screen and each
+//! event. What the screens are and how they follow each other is the pure reducer
+//! ([`crate::state`]); this module only carries it out.
+//!
+//! Listeners and timers are RAII values held here: dropping the controller (or
+//! [`AuthController::shut_down`]) stops every one of them.
+
+use super::api_client::ApiClient;
+use super::auth::{self, Via};
+use super::expiry::ExpiryWatch;
+use super::popup::{self, PopupResult, PopupWatch};
+use super::{http, location, now_ms};
+use crate::oauth::callback::{self, Response};
+use crate::oauth::{CallbackError, Config, Session};
+use crate::state::{Action, Screen};
+use gloo_events::EventListener;
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+
+/// Where the configuration comes from.
+#[derive(Clone, Debug)]
+pub enum ConfigSource {
+    /// Fetched at start-up (the static site's `config.json`).
+    Url(String),
+    /// Given by the host (the embeddable component's options).
+    Given(Rc<Config>),
+}
+
+impl PartialEq for ConfigSource {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Self::Url(a), Self::Url(b)) => a == b,
+            (Self::Given(a), Self::Given(b)) => Rc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
+
+/// How "Sign in" reaches the authorize page.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SignInMode {
+    /// The whole page goes to the provider and comes back.
+    #[default]
+    Redirect,
+    /// A sign-in window; the page stays. With `fallback_to_redirect`, a blocked window turns
+    /// into a redirect sign-in instead of an error.
+    Popup { fallback_to_redirect: bool },
+}
+
+/// What the controller tells its host, in order.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AuthEvent {
+    SignedIn,
+    SignedOut,
+    Expired,
+    Error { code: String, message: String },
+}
+
+/// The event a screen change means for the host, if any.
+fn event_for(before: &Screen, after: &Screen) -> Option<AuthEvent> {
+    match (before, after) {
+        (Screen::SignedIn { .. }, Screen::SignedIn { .. }) => None,
+        (_, Screen::SignedIn { .. }) => Some(AuthEvent::SignedIn),
+        (Screen::SignedIn { .. }, Screen::SignedOut { .. }) => Some(AuthEvent::SignedOut),
+        (Screen::SignedIn { .. }, Screen::Expired) => Some(AuthEvent::Expired),
+        (_, Screen::SignInFailed(e)) => Some(AuthEvent::Error {
+            code: e.code().to_owned(),
+            message: e.to_string(),
+        }),
+        (_, Screen::BadConfig(problem)) => Some(AuthEvent::Error {
+            code: "invalid_config".into(),
+            message: problem.clone(),
+        }),
+        _ => None,
+    }
+}
+
+/// The controller of one sign-in component. Cheap to clone: clones share it.
+#[derive(Clone)]
+pub struct AuthController(Rc<Inner>);
+
+impl PartialEq for AuthController {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+struct Inner {
+    mode: SignInMode,
+    config: RefCell<Option<Rc<Config>>>,
+    screen: RefCell<Screen>,
+    on_change: Box<dyn Fn(&Screen)>,
+    on_event: Box<dyn Fn(AuthEvent)>,
+    popup: RefCell<Option<PopupWatch>>,
+    expiry: RefCell<Option<(u64, ExpiryWatch)>>,
+    page_shown: RefCell<Option<EventListener>>,
+    shut: Cell<bool>,
+}
+
+impl AuthController {
+    /// A controller that tells `on_change` each new screen and `on_event` what it means for
+    /// the host. Nothing happens until [`AuthController::start`].
+    pub fn new(
+        mode: SignInMode,
+        on_change: impl Fn(&Screen) + 'static,
+        on_event: impl Fn(AuthEvent) + 'static,
+    ) -> Self {
+        let inner = Rc::new(Inner {
+            mode,
+            config: RefCell::new(None),
+            screen: RefCell::new(Screen::Loading),
+            on_change: Box::new(on_change),
+            on_event: Box::new(on_event),
+            popup: RefCell::new(None),
+            expiry: RefCell::new(None),
+            page_shown: RefCell::new(None),
+            shut: Cell::new(false),
+        });
+        // A page restored from the back-forward cache may still say "taking you to your
+        // provider" after that page failed; the state machine is told it is shown again.
+        let weak = Rc::downgrade(&inner);
+        *inner.page_shown.borrow_mut() = web_sys::window().map(|w| {
+            EventListener::new(&w, "pageshow", move |_| {
+                with(&weak, |c| c.dispatch(Action::PageShown));
+            })
+        });
+        AuthController(inner)
+    }
+
+    pub fn screen(&self) -> Screen {
+        self.0.screen.borrow().clone()
+    }
+
+    pub fn config(&self) -> Option<Rc<Config>> {
+        self.0.config.borrow().clone()
+    }
+
+    pub fn mode(&self) -> SignInMode {
+        self.0.mode
+    }
+
+    pub fn session(&self) -> Option<Rc<Session>> {
+        self.0.screen.borrow().session().cloned()
+    }
+
+    /// An API client for the current session.
+    pub fn client(&self) -> Option<ApiClient> {
+        Some(ApiClient::new(self.config()?, self.session()?))
+    }
+
+    /// Loads the configuration, then finishes `callback` (read and wiped from the URL before
+    /// the first render) or restores a kept session.
+    pub async fn start(
+        &self,
+        source: ConfigSource,
+        callback: Option<Result<Response, CallbackError>>,
+    ) {
+        let config = match source {
+            ConfigSource::Given(config) => config,
+            ConfigSource::Url(url) => match load_config(&url).await {
+                Ok(config) => Rc::new(config),
+                Err(action) => return self.dispatch(action),
+            },
+        };
+        *self.0.config.borrow_mut() = Some(config.clone());
+        let action = match callback {
+            Some(Ok(response)) => match auth::finish_sign_in(&config, response) {
+                Ok(done) => {
+                    let _ = location::replace_url(&done.return_to);
+                    Action::SignedIn(done.session)
+                }
+                Err(e) => Action::CallbackFailed(e),
+            },
+            Some(Err(e)) => {
+                auth::discard_pending(&config);
+                Action::CallbackFailed(e)
+            }
+            None => auth::restore_session(&config).map_or(Action::NoSession, Action::SignedIn),
+        };
+        self.dispatch(action);
+    }
+
+    /// Starts a sign-in the configured way. Call it from a click: a popup must open
+    /// synchronously or the browser blocks it.
+    pub fn sign_in(&self) {
+        let Some(config) = self.config() else { return };
+        if config.redirect.is_none() {
+            // Nothing to open: the signed-out screen offers the token field instead.
+            return;
+        }
+        let SignInMode::Popup {
+            fallback_to_redirect,
+        } = self.0.mode
+        else {
+            return self.sign_in_redirect();
+        };
+        // The pending request first: the window's copy of sessionStorage is taken when it
+        // opens, and the callback page in it reads from that copy how to answer. Then the
+        // window, synchronously in the same click, or the browser blocks it.
+        let url = match auth::prepare_sign_in(&config, &current_route(), Via::Popup) {
+            Ok(url) => url,
+            Err(e) => return self.dispatch(Action::ConfigUnreachable(e.to_string())),
+        };
+        let Some(window) = popup::open_blank() else {
+            auth::discard_pending(&config);
+            if fallback_to_redirect {
+                return self.sign_in_redirect();
+            }
+            return self.dispatch(Action::CallbackFailed(CallbackError::PopupBlocked));
+        };
+        let _ = window.location().set_href(url.as_str());
+        self.dispatch(Action::PopupOpened);
+        let weak = Rc::downgrade(&self.0);
+        let on_result: Rc<dyn Fn(PopupResult)> = {
+            let weak = weak.clone();
+            Rc::new(move |result| {
+                with(&weak, |c| match result {
+                    PopupResult::Callback {
+                        query,
+                        fragment,
+                        path,
+                    } => c.finish_popup(&query, &fragment, &path),
+                    PopupResult::Closed => {
+                        c.end_popup_watch();
+                        if let Some(config) = c.config() {
+                            auth::discard_pending(&config);
+                        }
+                        c.dispatch(Action::CallbackFailed(CallbackError::PopupClosed))
+                    }
+                });
+            })
+        };
+        let on_broadcast: Rc<dyn Fn(PopupResult) -> bool> = Rc::new(move |result| {
+            let PopupResult::Callback {
+                query,
+                fragment,
+                path,
+            } = result
+            else {
+                return false;
+            };
+            with(&weak, |c| {
+                // Only a response carrying our own pending state is ours.
+                let ours = c.config().is_some_and(|config| {
+                    matches!(callback::parse(&query, &fragment), Ok(Some(r)) if auth::is_ours(&config, &r))
+                });
+                if ours {
+                    c.finish_popup(&query, &fragment, &path);
+                }
+                ours
+            })
+            .unwrap_or(false)
+        });
+        *self.0.popup.borrow_mut() = Some(PopupWatch::start(window, on_result, on_broadcast));
+    }
+
+    /// Signs in by leaving this page for the provider, whatever the mode: offered when a
+    /// sign-in window was closed or blocked.
+    pub fn sign_in_redirect(&self) {
+        let Some(config) = self.config() else { return };
+        match auth::prepare_sign_in(&config, &current_route(), Via::Redirect) {
+            Ok(url) => {
+                self.dispatch(Action::SignInStarted);
+                let _ = location::navigate(url.as_str());
+            }
+            Err(e) => self.dispatch(Action::ConfigUnreachable(e.to_string())),
+        }
+    }
+
+    /// Gives up waiting for the sign-in window (which may be out of this page's sight, behind
+    /// a host's Cross-Origin-Opener-Policy): the window is closed where it can be, and its
+    /// pending request deleted.
+    pub fn cancel_sign_in(&self) {
+        // A window left open could still be approved, for nothing.
+        if let Some(watch) = self.0.popup.borrow_mut().take() {
+            watch.close_window();
+        }
+        if let Some(config) = self.config() {
+            auth::discard_pending(&config);
+        }
+        self.dispatch(Action::SignInCancelled);
+    }
+
+    /// Forgets the session, the chosen account and any pending request.
+    pub fn sign_out(&self) {
+        drop(self.0.popup.borrow_mut().take());
+        if let Some(config) = self.config() {
+            auth::sign_out(&config);
+        }
+        self.dispatch(Action::SignOut);
+    }
+
+    /// Starts a session from a pasted token (and, for providers whose scopes name accounts,
+    /// the account id).
+    pub fn personal_token(&self, token: &str, account: Option<u64>) {
+        if let Some(config) = self.config() {
+            let session = auth::personal_session(&config, token, account);
+            self.dispatch(Action::SignedIn(session));
+        }
+    }
+
+    /// The API answered 401: the token is dead, and any kept copy is forgotten too.
+    pub fn unauthorized(&self) {
+        if let Some(config) = self.config() {
+            auth::sign_out(&config);
+        }
+        self.dispatch(Action::Unauthorized { now_ms: now_ms() });
+    }
+
+    /// Stops every listener and timer; later results change nothing. For a face that is
+    /// going away while something may still hold a clone.
+    pub fn shut_down(&self) {
+        self.0.shut.set(true);
+        drop(self.0.popup.borrow_mut().take());
+        drop(self.0.expiry.borrow_mut().take());
+        drop(self.0.page_shown.borrow_mut().take());
+    }
+
+    fn finish_popup(&self, query: &str, fragment: &str, path: &str) {
+        self.end_popup_watch();
+        let Some(config) = self.config() else { return };
+        let action = match callback::parse(query, fragment) {
+            Ok(Some(response)) => match auth::finish_sign_in(&config, response.at(path)) {
+                Ok(done) => Action::SignedIn(done.session),
+                Err(e) => Action::CallbackFailed(e),
+            },
+            Ok(None) => Action::CallbackFailed(CallbackError::MissingState),
+            Err(e) => {
+                auth::discard_pending(&config);
+                Action::CallbackFailed(e)
+            }
+        };
+        self.dispatch(action);
+    }
+
+    /// Once the window has answered, nothing of the watch stays running. It is dropped after
+    /// the listener that delivered the answer has returned.
+    fn end_popup_watch(&self) {
+        let weak = Rc::downgrade(&self.0);
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Some(inner) = weak.upgrade() {
+                drop(inner.popup.borrow_mut().take());
+            }
+        });
+    }
+
+    /// Moves to the next screen, and tells the face and the host.
+    fn dispatch(&self, action: Action) {
+        if self.0.shut.get() {
+            return;
+        }
+        let (before, after) = {
+            let mut screen = self.0.screen.borrow_mut();
+            let before = screen.clone();
+            *screen = before.next(action);
+            (before, screen.clone())
+        };
+        if before == after {
+            return;
+        }
+        self.watch_expiry(&after);
+        (self.0.on_change)(&after);
+        if let Some(event) = event_for(&before, &after) {
+            (self.0.on_event)(event);
+        }
+    }
+
+    /// Keeps one expiry watch for the current session's expiry instant, if it has one.
+    fn watch_expiry(&self, screen: &Screen) {
+        let at = screen.session().and_then(|s| s.expires_at_ms);
+        let mut slot = self.0.expiry.borrow_mut();
+        if slot.as_ref().map(|(watched, _)| *watched) == at {
+            return;
+        }
+        let weak = Rc::downgrade(&self.0);
+        *slot = at.map(|at| {
+            let watch = ExpiryWatch::start(at, move || {
+                with(&weak, |c| {
+                    if let Some(config) = c.config() {
+                        auth::sign_out(&config);
+                    }
+                    c.dispatch(Action::TokenExpired);
+                });
+            });
+            (at, watch)
+        });
+    }
+}
+
+/// Runs `f` on the controller behind `weak`, if it is still alive.
+fn with<T>(weak: &Weak<Inner>, f: impl FnOnce(&AuthController) -> T) -> Option<T> {
+    weak.upgrade().map(|inner| f(&AuthController(inner)))
+}
+
+/// The in-app route to come back to after a redirect sign-in.
+fn current_route() -> String {
+    web_sys::window()
+        .map(|w| w.location())
+        .map(|l| {
+            format!(
+                "{}{}",
+                l.pathname().unwrap_or_default(),
+                l.search().unwrap_or_default()
+            )
+        })
+        .unwrap_or_else(|| "/".into())
+}
+
+thread_local! {
+    /// The `config.json` fetch `boot.js` started while the wasm was loading, with its URL.
+    static EARLY_CONFIG: RefCell<Option<(String, js_sys::Promise)>> = const { RefCell::new(None) };
+}
+
+/// Hands over a fetch of `url` that page script already started (`boot.js` starts
+/// `config.json`'s while the wasm compiles), for the first [`AuthController::start`] that
+/// loads that URL.
+pub fn hand_over_config_fetch(url: &str, fetch: js_sys::Promise) {
+    EARLY_CONFIG.with(|slot| *slot.borrow_mut() = Some((url.to_owned(), fetch)));
+}
+
+/// The fetch handed over for `url`, taken once (a later load, e.g. after a retry, fetches
+/// afresh).
+fn started_config_fetch(url: &str) -> Option<js_sys::Promise> {
+    EARLY_CONFIG.with(|slot| {
+        let (for_url, fetch) = slot.borrow_mut().take()?;
+        (for_url == url).then_some(fetch)
+    })
+}
+
+async fn load_config(url: &str) -> Result<Config, Action> {
+    let early = match started_config_fetch(url) {
+        Some(fetch) => http::response_of(fetch, url).await.ok(),
+        None => None,
+    };
+    let response = match early {
+        Some(response) => Ok(response),
+        None => http::get(url, &[]).await,
+    };
+    let response = response.map_err(|_| {
+        Action::ConfigUnreachable(format!(
+            "{url} could not be loaded: the server did not answer."
+        ))
+    })?;
+    if response.status != 200 {
+        return Err(Action::ConfigUnreachable(format!(
+            "{url} was not found next to index.html (HTTP {}). Copy static/config.json there and fill it in.",
+            response.status
+        )));
+    }
+    Config::from_json(&response.body).map_err(Action::ConfigFailed)
+}
