@@ -420,7 +420,11 @@ impl Env {
                     let (seen, extra_headers) = (seen.clone(), extra_headers.clone());
                     async move {
                         let path = request.uri().path().to_owned();
-                        seen.lock().unwrap().push(request.uri().to_string());
+                        seen.lock().unwrap().push(format!(
+                            "{} {}",
+                            request.method(),
+                            request.uri()
+                        ));
                         if path == "/config.json" {
                             tokio::time::sleep(delay).await;
                         }
@@ -506,7 +510,8 @@ impl Env {
         Some(plain.root.join(folder))
     }
 
-    /// Every request (path and query) the project's own app server has answered, in order.
+    /// Every request the project's own app server has answered, in order, as `METHOD
+    /// path?query`.
     pub fn app_requests(&self) -> Vec<String> {
         self.requests.lock().unwrap().clone()
     }

@@ -71,6 +71,46 @@ pub async fn get_within(
     read(window.fetch_with_request(&request), read_header, failed).await
 }
 
+/// Whether this page was served with a `Cross-Origin-Opener-Policy` that cuts the windows it
+/// opens off from it as soon as they leave its origin (`same-origin`). No browser API says, so
+/// this asks the server for the page's headers again (`HEAD`, not stored, no Referer). When
+/// the answer cannot be had, it says yes: the caller then keeps waiting rather than report a
+/// window closed that may not be.
+pub async fn page_cuts_off_popups() -> bool {
+    let Ok(window) = window() else { return true };
+    let Ok(page) = window.location().href() else {
+        return true;
+    };
+    let init = RequestInit::new();
+    init.set_method("HEAD");
+    init.set_cache(RequestCache::NoStore);
+    init.set_credentials(RequestCredentials::SameOrigin);
+    init.set_referrer_policy(ReferrerPolicy::NoReferrer);
+    init.set_redirect(RequestRedirect::Manual);
+    let Ok(request) =
+        Request::new_with_str_and_init(page.split('#').next().unwrap_or(&page), &init)
+    else {
+        return true;
+    };
+    let Ok(answer) = JsFuture::from(window.fetch_with_request(&request)).await else {
+        return true;
+    };
+    let Ok(response) = answer.dyn_into::<Response>() else {
+        return true;
+    };
+    if !response.ok() {
+        return true;
+    }
+    let policy = response
+        .headers()
+        .get("cross-origin-opener-policy")
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    let value = policy.split(';').next().unwrap_or_default().trim();
+    value.eq_ignore_ascii_case("same-origin") || value.eq_ignore_ascii_case("restrict-properties")
+}
+
 /// The answer to a fetch that page script started (`boot.js` starts `config.json`'s while the
 /// wasm compiles), if it is for `url`.
 pub async fn response_of(fetch: js_sys::Promise, url: &str) -> Result<HttpResponse, ApiError> {

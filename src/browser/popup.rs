@@ -13,7 +13,7 @@
 //! (checked by the caller), and the accepting page says so on the channel so that the window
 //! can close itself.
 
-use super::{random, window};
+use super::{http, random, window};
 use gloo_events::EventListener;
 use gloo_timers::callback::{Interval, Timeout};
 use std::cell::{Cell, RefCell};
@@ -146,12 +146,16 @@ impl PopupWatch {
             });
             (channel, listener)
         });
-        // Polls for a window closed early. A window that looks closed before we ever saw it
-        // open on the provider's origin was cut off by the host's Cross-Origin-Opener-Policy,
-        // not closed: the sign-in goes on, and its result comes over the channel. The grace
-        // timer gives a result already posted by the closing callback page time to arrive.
+        // Polls for a window closed early. Behind a host page whose Cross-Origin-Opener-Policy
+        // cuts it off, the window looks closed from here as soon as it reaches the provider.
+        // So a window that looks closed before it was ever seen open on the provider's origin
+        // is either: this page's policy is asked (once), and if it cuts windows off, the
+        // sign-in goes on and its result comes over the channel. The grace timer gives a result
+        // already posted by the closing callback page time to arrive.
         let grace = Rc::new(RefCell::new(None::<Timeout>));
         let seen_away = Cell::new(false);
+        let cut_off = Rc::new(Cell::new(None::<bool>));
+        let asked = Cell::new(false);
         let poll = {
             let (alive, grace) = (alive.clone(), grace.clone());
             Interval::new(100, move || {
@@ -166,7 +170,16 @@ impl PopupWatch {
                     return;
                 }
                 if !seen_away.get() {
-                    return;
+                    if !asked.replace(true) {
+                        let cut_off = cut_off.clone();
+                        wasm_bindgen_futures::spawn_local(async move {
+                            cut_off.set(Some(http::page_cuts_off_popups().await));
+                        });
+                    }
+                    // Until the answer is in, or for good when the window was cut off.
+                    if cut_off.get() != Some(false) {
+                        return;
+                    }
                 }
                 let (alive, on_result) = (alive.clone(), on_result.clone());
                 *grace.borrow_mut() = Some(Timeout::new(CLOSE_GRACE_MS, move || {
