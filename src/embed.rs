@@ -36,7 +36,7 @@ thread_local! {
     static PAGE_CALLBACK: RefCell<Option<Option<Result<Response, CallbackError>>>> = const { RefCell::new(None) };
 }
 
-fn page_callback_for(config: &Config) -> PendingCallback {
+pub(crate) fn page_callback_for(config: &Config) -> PendingCallback {
     PAGE_CALLBACK.with(|slot| {
         let mut slot = slot.borrow_mut();
         // Only what the callback page handed on: the host's own URLs are the host's.
@@ -51,7 +51,41 @@ fn page_callback_for(config: &Config) -> PendingCallback {
     })
 }
 
-type Listeners = Rc<RefCell<Vec<(String, js_sys::Function)>>>;
+/// The host's event listeners, by event name.
+#[derive(Clone, Default)]
+pub(crate) struct Listeners(Rc<RefCell<Vec<(String, js_sys::Function)>>>);
+
+impl Listeners {
+    /// Adds `callback` for `event` (one of [`EVENTS`]).
+    pub(crate) fn add(&self, event: String, callback: js_sys::Function) -> Result<(), JsError> {
+        if !EVENTS.contains(&event.as_str()) {
+            return Err(JsError::new(&format!(
+                "unknown event {event:?}: use one of {EVENTS:?}"
+            )));
+        }
+        self.0.borrow_mut().push((event, callback));
+        Ok(())
+    }
+
+    pub(crate) fn emit(&self, event: &AuthEvent) {
+        let (name, detail) = describe(event);
+        // Listeners are copied out first: one may call back into the handle.
+        let targets: Vec<js_sys::Function> = self
+            .0
+            .borrow()
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, f)| f.clone())
+            .collect();
+        for f in targets {
+            let _ = f.call1(&JsValue::NULL, &detail);
+        }
+    }
+
+    pub(crate) fn clear(&self) {
+        self.0.borrow_mut().clear();
+    }
+}
 
 /// A mounted component.
 #[wasm_bindgen]
@@ -75,15 +109,12 @@ fn config_of(object: &js_sys::Object) -> Result<Config, String> {
     Config::from_json(&json).map_err(|e| e.to_string())
 }
 
-/// Mounts the component into `element`. Throws with the bad field named when the options are
-/// invalid, or, given `allowed` (the deployer's configuration), when they name a provider
-/// origin it does not.
-#[wasm_bindgen]
-pub fn mount(
-    element: web_sys::Element,
+/// The sign-in mode and the validated configuration in a host's options (see the module
+/// docs), checked against `allowed` when given.
+pub(crate) fn options_of(
     options: JsValue,
     allowed: Option<js_sys::Object>,
-) -> Result<Handle, JsError> {
+) -> Result<(SignInMode, Config), JsError> {
     let mode = match field(&options, "sign_in")
         .and_then(|v| v.as_string())
         .as_deref()
@@ -114,23 +145,24 @@ pub fn mount(
             .check_within(&allowed)
             .map_err(|e| JsError::new(&e.to_string()))?;
     }
+    Ok((mode, config))
+}
+
+/// Mounts the component into `element`. Throws with the bad field named when the options are
+/// invalid, or, given `allowed` (the deployer's configuration), when they name a provider
+/// origin it does not.
+#[wasm_bindgen]
+pub fn mount(
+    element: web_sys::Element,
+    options: JsValue,
+    allowed: Option<js_sys::Object>,
+) -> Result<Handle, JsError> {
+    let (mode, config) = options_of(options, allowed)?;
     let config = Rc::new(config);
-    let listeners: Listeners = Rc::default();
+    let listeners = Listeners::default();
     let on_event = {
         let listeners = listeners.clone();
-        Callback::from(move |event: AuthEvent| {
-            let (name, detail) = describe(&event);
-            // Listeners are copied out first: one may call back into the handle.
-            let targets: Vec<js_sys::Function> = listeners
-                .borrow()
-                .iter()
-                .filter(|(n, _)| n == name)
-                .map(|(_, f)| f.clone())
-                .collect();
-            for f in targets {
-                let _ = f.call1(&JsValue::NULL, &detail);
-            }
-        })
+        Callback::from(move |event: AuthEvent| listeners.emit(&event))
     };
     let commands = Commands::default();
     let props = AppProps {
@@ -183,11 +215,34 @@ impl Handle {
 
     /// `{signedIn, provider, scope, expiresAt}`; the raw token only with `session(true)`.
     pub fn session(&self, include_token: Option<bool>) -> JsValue {
-        let out = js_sys::Object::new();
-        let set = |k: &str, v: JsValue| {
-            let _ = js_sys::Reflect::set(&out, &JsValue::from_str(k), &v);
-        };
-        let session = self.commands.session();
+        session_object(self.commands.session(), include_token == Some(true))
+    }
+
+    /// Calls `callback(detail)` on `signedin`, `signedout`, `expired` or `error`.
+    pub fn on(&self, event: String, callback: js_sys::Function) -> Result<(), JsError> {
+        self.listeners.add(event, callback)
+    }
+
+    /// Removes the component: its DOM, listeners, timers and sign-in window watch. The session
+    /// kept in memory goes with it; a stored one stays until sign-out.
+    pub fn destroy(&mut self) {
+        self.listeners.clear();
+        if let Some(app) = self.app.take() {
+            app.destroy();
+        }
+    }
+}
+
+/// What `session()` answers, for the component and the headless client alike.
+pub(crate) fn session_object(
+    session: Option<Rc<crate::oauth::Session>>,
+    include_token: bool,
+) -> JsValue {
+    let out = js_sys::Object::new();
+    let set = |k: &str, v: JsValue| {
+        let _ = js_sys::Reflect::set(&out, &JsValue::from_str(k), &v);
+    };
+    {
         set("signedIn", JsValue::from_bool(session.is_some()));
         if let Some(s) = session {
             set("provider", JsValue::from_str(&s.provider));
@@ -197,30 +252,10 @@ impl Handle {
                 s.expires_at_ms
                     .map_or(JsValue::NULL, |at| JsValue::from_f64(at as f64)),
             );
-            if include_token == Some(true) {
+            if include_token {
                 set("accessToken", JsValue::from_str(s.access_token.secret()));
             }
         }
-        out.into()
     }
-
-    /// Calls `callback(detail)` on `signedin`, `signedout`, `expired` or `error`.
-    pub fn on(&self, event: String, callback: js_sys::Function) -> Result<(), JsError> {
-        if !EVENTS.contains(&event.as_str()) {
-            return Err(JsError::new(&format!(
-                "unknown event {event:?}: use one of {EVENTS:?}"
-            )));
-        }
-        self.listeners.borrow_mut().push((event, callback));
-        Ok(())
-    }
-
-    /// Removes the component: its DOM, listeners, timers and sign-in window watch. The session
-    /// kept in memory goes with it; a stored one stays until sign-out.
-    pub fn destroy(&mut self) {
-        self.listeners.borrow_mut().clear();
-        if let Some(app) = self.app.take() {
-            app.destroy();
-        }
-    }
+    out.into()
 }

@@ -230,6 +230,20 @@ fn test_pages(config: &Value) -> axum::Router {
             }),
         )
         .route(
+            "/__headless.html",
+            get(|| async {
+                Html(
+                    "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>headless</title>\
+                     <script type=\"module\" src=\"/__headless.js\"></script></head>\
+                     <body><button id=\"go\" disabled>Sign in</button></body></html>",
+                )
+            }),
+        )
+        .route(
+            "/__headless.js",
+            get(|| async { ([("content-type", "text/javascript")], HEADLESS_JS) }),
+        )
+        .route(
             "/__counting.js",
             get(|| async { ([("content-type", "text/javascript")], COUNTING_JS) }),
         )
@@ -277,6 +291,20 @@ impl Elsewhere {
 /// tests that read it filter by their own page's port).
 pub static CSP_REPORTS: std::sync::LazyLock<Arc<Mutex<Vec<String>>>> =
     std::sync::LazyLock::new(Arc::default);
+
+/// A page of its own around the headless client: its button, its event log
+/// (`window.headless.events`), the client as `window.headless.client`.
+const HEADLESS_JS: &str = r#"import init, { Client } from "/implicit-oauth.js";
+await init();
+const config = await (await fetch("/config.json", { cache: "no-store" })).json();
+const client = new Client({ ...config, redirect_uri: new URL("/callback.html", location.href).href, sign_in: "popup" });
+window.headless = { client, events: [] };
+for (const type of ["signedin", "signedout", "expired", "error"]) client.on(type, (d) => window.headless.events.push(d.type));
+await client.ready();
+const button = document.getElementById("go");
+button.addEventListener("click", () => client.signIn());
+button.disabled = false;
+"#;
 
 /// Wraps timers and `addEventListener` so a test can read what is still live.
 const COUNTING_JS: &str = r#"(() => {

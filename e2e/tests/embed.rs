@@ -264,3 +264,51 @@ async fn sign_out_and_destroy_leave_no_timers_or_listeners_running() {
     );
     env.close().await;
 }
+
+#[tokio::test]
+async fn the_headless_client_signs_in_calls_the_api_and_signs_out_with_no_ui_of_its_own() {
+    let env = Env::start().await;
+    env.open("/__headless.html").await;
+    env.wait_for("#go:not([disabled])").await;
+    env.popup_sign_in("#go").await;
+    let events = "return window.headless.events.join(' ') || null";
+    assert_eq!(env.poll(events, Duration::from_secs(5)).await, "signedin");
+    let session = env.js("return window.headless.client.session()").await;
+    assert_eq!(session["signedIn"], json!(true));
+    assert!(session.get("accessToken").is_none());
+    env.js("window.headless.client.get('users/me', 123456).then((v) => window.me = v, (e) => window.me = String(e))")
+        .await;
+    let me = env
+        .poll("return window.me ?? null", Duration::from_secs(10))
+        .await;
+    assert_eq!(me["first_name"], json!("Ada"), "{me}");
+    let call = env
+        .provider
+        .recorded()
+        .into_iter()
+        .rfind(|r| r.path == "/v2/users/me")
+        .expect("the API was called");
+    assert!(
+        call.query.contains("access_token=") && call.query.contains("account_id=123456"),
+        "Harvest's query transport: {}",
+        call.query
+    );
+    assert_eq!(
+        env.js("return document.querySelectorAll('[data-screen]').length")
+            .await,
+        json!(0),
+        "the headless client draws nothing"
+    );
+    env.js("window.headless.client.signOut()").await;
+    assert_eq!(
+        env.js("return window.headless.events.join(' ')").await,
+        json!("signedin signedout")
+    );
+    env.js("window.headless.client.destroy()").await;
+    assert_eq!(
+        env.js("return window.headless.client.signIn()").await,
+        json!(false)
+    );
+    assert_eq!(env.all_storage().await, "[[],[]]");
+    env.close().await;
+}

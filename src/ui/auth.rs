@@ -33,7 +33,7 @@ impl PendingCallback {
         Self(Rc::new(RefCell::new(callback)))
     }
 
-    fn take(&self) -> Option<Result<Response, CallbackError>> {
+    pub(crate) fn take(&self) -> Option<Result<Response, CallbackError>> {
         self.0.borrow_mut().take()
     }
 }
