@@ -675,6 +675,15 @@ impl Env {
         }
     }
 
+    /// How many elements match `css` now (no waiting).
+    pub async fn count(&self, css: &str) -> usize {
+        self.browser
+            .find_all(Locator::Css(css))
+            .await
+            .unwrap()
+            .len()
+    }
+
     pub async fn text(&self, css: &str) -> String {
         self.wait_for(css).await.text().await.unwrap()
     }

@@ -105,12 +105,7 @@ async fn appharbor_has_no_sign_in_button_says_why_and_takes_a_pasted_token() {
     let env = env_for(Profile::AppHarbor).await;
     env.open("/").await;
     env.screen("signed-out").await;
-    assert!(env
-        .browser
-        .find_all(fantoccini::Locator::Css("#sign-in"))
-        .await
-        .unwrap()
-        .is_empty());
+    assert_eq!(env.count("#sign-in").await, 0);
     let why = env.text("#no-sign-in").await;
     assert!(why.contains("client secret"), "{why}");
     let token = env.provider.store.issue_with_scopes(
