@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
-use yew::platform::time::sleep;
+use gloo_timers::future::sleep;
 
 /// Told how long the client waits after a 429, so the person can see why nothing moves.
 pub type OnWait = Rc<dyn Fn(u64)>;
