@@ -147,39 +147,31 @@ impl PopupWatch {
             (channel, listener)
         });
         // Polls for a window closed early. Behind a host page whose Cross-Origin-Opener-Policy
-        // cuts it off, the window looks closed from here as soon as it reaches the provider.
-        // So a window that looks closed before it was ever seen open on the provider's origin
-        // is either: this page's policy is asked (once), and if it cuts windows off, the
-        // sign-in goes on and its result comes over the channel. The grace timer gives a result
-        // already posted by the closing callback page time to arrive.
+        // cuts windows off, a window looks closed from here as soon as it reaches the
+        // provider, and from then on a real close cannot be told from that. (Guessing from
+        // whether it was first seen open on the provider's origin failed once in a loaded
+        // test run.) So the first time it looks closed, this page's policy is asked (once):
+        // if it cuts windows off, the sign-in goes on and its result comes over the channel
+        // (Cancel ends the wait); if not, the window was closed. The grace timer gives a
+        // result already posted by the closing callback page time to arrive.
         let grace = Rc::new(RefCell::new(None::<Timeout>));
-        let seen_away = Cell::new(false);
         let cut_off = Rc::new(Cell::new(None::<bool>));
         let asked = Cell::new(false);
         let poll = {
             let (alive, grace) = (alive.clone(), grace.clone());
             Interval::new(100, move || {
-                if !alive.get() || grace.borrow().is_some() {
+                if !alive.get() || grace.borrow().is_some() || !popup.closed().unwrap_or(true) {
                     return;
                 }
-                if !popup.closed().unwrap_or(true) {
-                    // Reading another origin's location throws: the window is on the provider.
-                    if popup.location().href().is_err() {
-                        seen_away.set(true);
-                    }
-                    return;
+                if !asked.replace(true) {
+                    let cut_off = cut_off.clone();
+                    wasm_bindgen_futures::spawn_local(async move {
+                        cut_off.set(Some(http::page_cuts_off_popups().await));
+                    });
                 }
-                if !seen_away.get() {
-                    if !asked.replace(true) {
-                        let cut_off = cut_off.clone();
-                        wasm_bindgen_futures::spawn_local(async move {
-                            cut_off.set(Some(http::page_cuts_off_popups().await));
-                        });
-                    }
-                    // Until the answer is in, or for good when the window was cut off.
-                    if cut_off.get() != Some(false) {
-                        return;
-                    }
+                // Until the answer is in, or for good when the window was cut off.
+                if cut_off.get() != Some(false) {
+                    return;
                 }
                 let (alive, on_result) = (alive.clone(), on_result.clone());
                 *grace.borrow_mut() = Some(Timeout::new(CLOSE_GRACE_MS, move || {
