@@ -20,8 +20,10 @@ cargo fmt --all --check
 step "Clippy, native"
 cargo clippy --workspace --all-targets -- -D warnings
 
-step "Clippy, wasm32"
-cargo clippy -p implicit-oauth --target wasm32-unknown-unknown --all-targets -- -D warnings
+step "Clippy, wasm32: the app, the crate's Yew face without csr, the crate without Yew"
+cargo clippy -p implicit-oauth --target wasm32-unknown-unknown --all-targets --features app -- -D warnings
+cargo clippy -p implicit-oauth --target wasm32-unknown-unknown --lib --features yew -- -D warnings
+cargo clippy -p implicit-oauth --target wasm32-unknown-unknown --lib -- -D warnings
 
 step "Native tests"
 cargo test --workspace --exclude e2e 2>&1 | tee "$logs/native.log"
@@ -30,7 +32,7 @@ step "Fuzzing the parsers of untrusted input (3 x 20 s; longer: cargo run --rele
 cargo run --release -q -p fuzz -- "${FUZZ_SECONDS:-20}" 2>&1 | tee "$logs/fuzz.log"
 
 step "wasm tests in headless Chromium"
-cargo test -p implicit-oauth --target wasm32-unknown-unknown --test web 2>&1 | tee "$logs/wasm.log"
+cargo test -p implicit-oauth --target wasm32-unknown-unknown --features app --test web 2>&1 | tee "$logs/wasm.log"
 
 step "Release build of the static site (trunk)"
 trunk build --release

@@ -10,11 +10,12 @@
 //! await client.ready();
 //! button.onclick = () => client.signIn();
 //! ```
-//! Options are `mount()`'s (see `embed.rs`), with the same optional allow-list second argument.
+//! Options are `mount()`'s (see `js.rs` and `embed.rs`), with the same optional allow-list
+//! second argument.
 
 use crate::browser::api_client::ApiClient;
 use crate::browser::controller::{AuthController, ConfigSource};
-use crate::embed::{options_of, page_callback_for, session_object, Listeners};
+use crate::js::{options_of, page_callback_for, session_object, Listeners};
 use crate::oauth::Session;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -47,7 +48,7 @@ impl Client {
             AuthController::new(mode, |_| {}, move |event| listeners.emit(&event))
         };
         let config = Rc::new(config);
-        let callback = page_callback_for(&config).take();
+        let callback = page_callback_for(&config);
         let starting = controller.clone();
         let ready = future_to_promise(async move {
             starting.start(ConfigSource::Given(config), callback).await;

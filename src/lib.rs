@@ -13,7 +13,9 @@ pub mod weburl;
 pub mod browser;
 #[cfg(target_arch = "wasm32")]
 pub mod client;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "app"))]
 pub mod embed;
 #[cfg(target_arch = "wasm32")]
+mod js;
+#[cfg(all(target_arch = "wasm32", feature = "yew"))]
 pub mod ui;

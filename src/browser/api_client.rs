@@ -8,11 +8,11 @@ use crate::api::profile::Profile;
 use crate::api::rate_limit::{after_429, After429, RateLimiter, Ticket};
 use crate::api::{self, ApiError, ApiRequest};
 use crate::oauth::{Config, Session};
+use gloo_timers::future::sleep;
 use serde::de::DeserializeOwned;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
-use gloo_timers::future::sleep;
 
 /// Told how long the client waits after a 429, so the person can see why nothing moves.
 pub type OnWait = Rc<dyn Fn(u64)>;

@@ -18,15 +18,13 @@ pub use auth::{
 pub use dashboard::{Dashboard, DashboardProps};
 pub use profile::{ProfileProps, ProfileView};
 
-use crate::browser::location;
-use wasm_bindgen::prelude::*;
-use yew::Callback;
-
 /// Starts the standalone app on `<body>`. `boot.js` calls it with the `config.json` beside the
 /// app's own files (and the fetch of it already under way); nothing about the start is read
 /// from the page's DOM, so markup on a page cannot start the app or choose its configuration.
-#[wasm_bindgen]
+#[cfg(feature = "app")]
+#[wasm_bindgen::prelude::wasm_bindgen]
 pub fn start(config_url: String, config_fetch: Option<js_sys::Promise>) {
+    use crate::browser::location;
     if let Some(fetch) = config_fetch {
         crate::browser::controller::hand_over_config_fetch(&config_url, fetch);
     }
@@ -42,7 +40,7 @@ pub fn start(config_url: String, config_fetch: Option<js_sys::Promise>) {
         config: ConfigSource::Url(config_url),
         callback,
         mode: SignInMode::Redirect,
-        on_event: Callback::noop(),
+        on_event: yew::Callback::noop(),
         commands: Commands::default(),
     })
     .render();
