@@ -3,7 +3,7 @@
 
 use crate::api::harvest::{Account, TimeEntry};
 use crate::api::ApiError;
-use crate::oauth::Scope;
+use crate::oauth::{Product, Scope};
 use std::rc::Rc;
 
 /// Something fetched once.
@@ -17,13 +17,10 @@ pub enum Load<T> {
 /// The accounts of `product` (`harvest`, `forecast`) the person may choose from: those the
 /// accounts endpoint lists (when it was asked), narrowed to the ids the scope names unless the
 /// scope says "all".
-pub fn candidates(scope: &Scope, listed: Option<Vec<Account>>, product: &str) -> Vec<Account> {
+pub fn candidates(scope: &Scope, listed: Option<Vec<Account>>, product: Product) -> Vec<Account> {
     let named = scope.accounts();
-    let ids = match product {
-        "forecast" => named.forecast,
-        _ => named.harvest,
-    };
-    let ours = |a: &Account| a.product == product;
+    let ids = named.of(product);
+    let ours = |a: &Account| a.product == product.id();
     match listed {
         Some(list) if named.ask || ids.is_empty() => list.into_iter().filter(ours).collect(),
         Some(list) => list
@@ -34,19 +31,11 @@ pub fn candidates(scope: &Scope, listed: Option<Vec<Account>>, product: &str) ->
             .iter()
             .map(|id| Account {
                 id: *id,
-                name: format!("{} account {id}", title_case(product)),
-                product: product.into(),
+                name: format!("{} account {id}", product.title()),
+                product: product.id().into(),
             })
             .collect(),
     }
-}
-
-fn title_case(word: &str) -> String {
-    let mut chars = word.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -279,26 +268,35 @@ mod tests {
             candidates(
                 &Scope::parse("harvest:2 forecast:3"),
                 listed.clone(),
-                "harvest"
+                Product::Harvest
             ),
             vec![acct(2, "harvest")]
         );
         assert_eq!(
-            candidates(&Scope::parse("all"), listed.clone(), "harvest").len(),
+            candidates(&Scope::parse("all"), listed.clone(), Product::Harvest).len(),
             2
         );
         assert_eq!(
-            candidates(&Scope::parse("harvest:all"), listed.clone(), "harvest").len(),
+            candidates(
+                &Scope::parse("harvest:all"),
+                listed.clone(),
+                Product::Harvest
+            )
+            .len(),
             2
         );
     }
 
     #[test]
     fn without_an_accounts_endpoint_the_scope_names_the_accounts() {
-        let c = candidates(&Scope::parse("harvest:5000000001"), None, "harvest");
+        let c = candidates(&Scope::parse("harvest:5000000001"), None, Product::Harvest);
         assert_eq!(c[0].id, 5_000_000_001);
-        assert!(candidates(&Scope::parse("forecast:1"), None, "harvest").is_empty());
-        let f = candidates(&Scope::parse("harvest:1 forecast:7"), None, "forecast");
+        assert!(candidates(&Scope::parse("forecast:1"), None, Product::Harvest).is_empty());
+        let f = candidates(
+            &Scope::parse("harvest:1 forecast:7"),
+            None,
+            Product::Forecast,
+        );
         assert_eq!((f[0].id, f[0].name.as_str()), (7, "Forecast account 7"));
     }
 

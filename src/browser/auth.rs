@@ -121,7 +121,7 @@ fn forget_notes() {
 /// tokens carry no expiry the app can know.
 pub fn personal_session(config: &Config, token: &str, account_id: Option<u64>) -> Session {
     let scope = match (&config.account_product, account_id) {
-        (Some(product), Some(id)) => format!("{product}:{id}"),
+        (Some(product), Some(id)) => format!("{}:{id}", product.id()),
         _ => String::new(),
     };
     let session = Session {

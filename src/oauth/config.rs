@@ -5,6 +5,7 @@
 //! page can tell a deployer exactly what to fix.
 
 use super::preset::{self, Grant, View, PRESETS};
+use super::scope::Product;
 use crate::weburl::Url;
 use serde::Deserialize;
 use thiserror::Error;
@@ -139,8 +140,8 @@ pub struct Config {
     pub token_param: String,
     pub account_param: Option<String>,
     pub account_header: Option<String>,
-    /// Which product's accounts the scope names (`harvest`, `forecast`), if any.
-    pub account_product: Option<String>,
+    /// Which product's accounts the scope names (`harvest:1`, `forecast:2`), if any.
+    pub account_product: Option<Product>,
     pub granted_scopes_header: Option<String>,
     pub profile_path: String,
     pub view: View,
@@ -318,7 +319,7 @@ impl Config {
             token_param,
             account_param,
             account_header,
-            account_product: preset.account_product.map(str::to_owned),
+            account_product: preset.account_product,
             granted_scopes_header,
             profile_path,
             view: raw.view.unwrap_or(preset.view),
@@ -736,7 +737,7 @@ pub(crate) mod tests {
         assert_eq!(c.token_transport, TokenTransport::Query);
         assert_eq!(c.account_param.as_deref(), Some("account_id"));
         assert_eq!(c.account_header.as_deref(), Some("Harvest-Account-Id"));
-        assert_eq!(c.account_product.as_deref(), Some("harvest"));
+        assert_eq!(c.account_product, Some(Product::Harvest));
         assert_eq!(c.view, View::Harvest);
         assert_eq!(
             c.rate_limit,
@@ -760,7 +761,7 @@ pub(crate) mod tests {
         assert_eq!(c.api_base.as_str(), "https://api.forecastapp.com/");
         assert_eq!(c.token_transport, TokenTransport::Header);
         assert_eq!(c.account_header.as_deref(), Some("Forecast-Account-ID"));
-        assert_eq!(c.account_product.as_deref(), Some("forecast"));
+        assert_eq!(c.account_product, Some(Product::Forecast));
         assert_eq!(c.profile_path, "whoami");
         assert_eq!(c.view, View::Profile);
     }

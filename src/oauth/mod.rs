@@ -13,6 +13,6 @@ pub use callback::{CallbackError, Completed, ProviderError};
 pub use config::{Config, ConfigError, RateLimitConfig, Redirect, TokenStorage, TokenTransport};
 pub use pending::PendingRequest;
 pub use preset::{Grant, View};
-pub use scope::Scope;
+pub use scope::{Product, Scope};
 pub use secret::{AccessToken, State};
 pub use session::Session;

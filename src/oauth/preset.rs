@@ -5,6 +5,7 @@
 //! any RFC 6749 server. Adding a provider means adding a row (and a page under `docs/providers/`).
 
 use super::config::TokenTransport;
+use super::scope::Product;
 
 /// How a person gets a token for this provider.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
@@ -45,7 +46,7 @@ pub struct Preset {
     pub account_param: Option<&'static str>,
     pub account_header: Option<&'static str>,
     /// Which product's accounts the scope names (`harvest:123`, `forecast:456`).
-    pub account_product: Option<&'static str>,
+    pub account_product: Option<Product>,
     /// A response header listing the scopes the token really has (App.net: `X-OAuth-Scopes`).
     pub granted_scopes_header: Option<&'static str>,
     /// The "who am I" endpoint, relative to `api_base`.
@@ -87,7 +88,7 @@ pub const PRESETS: &[Preset] = &[
         token_transport: TokenTransport::Query,
         account_param: Some("account_id"),
         account_header: Some("Harvest-Account-Id"),
-        account_product: Some("harvest"),
+        account_product: Some(Product::Harvest),
         profile_path: "users/me",
         view: View::Harvest,
         rate_limit: Some((100, 15)),
@@ -101,7 +102,7 @@ pub const PRESETS: &[Preset] = &[
         api_base: Some("https://api.forecastapp.com"),
         accounts_url: Some("https://id.getharvest.com/api/v2/accounts"),
         account_header: Some("Forecast-Account-ID"),
-        account_product: Some("forecast"),
+        account_product: Some(Product::Forecast),
         profile_path: "whoami",
         ..BASE
     },

@@ -7,6 +7,31 @@ use serde::{Deserialize, Serialize};
 #[serde(transparent)]
 pub struct Scope(Vec<String>);
 
+/// A Harvest ID product whose accounts a scope names (`harvest:123`, `forecast:456`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Product {
+    Harvest,
+    Forecast,
+}
+
+impl Product {
+    /// The product's word in scopes and in the accounts endpoint's answer.
+    pub fn id(self) -> &'static str {
+        match self {
+            Product::Harvest => "harvest",
+            Product::Forecast => "forecast",
+        }
+    }
+
+    /// Its name as the person knows it.
+    pub fn title(self) -> &'static str {
+        match self {
+            Product::Harvest => "Harvest",
+            Product::Forecast => "Forecast",
+        }
+    }
+}
+
 /// What a Harvest scope says about accounts: ids named outright, or "ask the accounts
 /// endpoint" (`harvest:all`, `forecast:all`, `all`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -14,6 +39,16 @@ pub struct AccountScope {
     pub harvest: Vec<u64>,
     pub forecast: Vec<u64>,
     pub ask: bool,
+}
+
+impl AccountScope {
+    /// The ids named for `product`.
+    pub fn of(&self, product: Product) -> &[u64] {
+        match product {
+            Product::Harvest => &self.harvest,
+            Product::Forecast => &self.forecast,
+        }
+    }
 }
 
 impl Scope {

@@ -11,6 +11,7 @@ use crate::dashboard::{
     Phase,
 };
 use crate::oauth::session::describe_remaining;
+use crate::oauth::Product;
 use crate::oauth::{Config, Session};
 use gloo_timers::callback::Timeout;
 use std::cell::Cell;
@@ -90,7 +91,7 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
                     Ok(list) => list.map(|a| a.accounts),
                     Err(e) => return report(&unauth, &accounts, e),
                 };
-                let list = candidates(&session.scope, listed, "harvest");
+                let list = candidates(&session.scope, listed, Product::Harvest);
                 let remembered = auth::remembered_account(&config);
                 let pick = list
                     .iter()

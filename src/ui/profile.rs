@@ -113,7 +113,7 @@ pub fn ProfileView(props: &ProfileProps) -> Html {
 /// The account to act on (Forecast: the first Forecast account granted), then the profile.
 async fn fetch(config: Rc<Config>, session: Rc<Session>) -> Result<Loaded, ApiError> {
     let mut client = ApiClient::new(config.clone(), session.clone());
-    if let Some(product) = &config.account_product {
+    if let Some(product) = config.account_product {
         let listed = client.accounts().await?.map(|a| a.accounts);
         let account = candidates(&session.scope, listed, product)
             .first()
