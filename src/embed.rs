@@ -90,6 +90,7 @@ impl Handle {
     /// kept in memory goes with it; a stored one stays until sign-out.
     pub fn destroy(&mut self) {
         self.listeners.clear();
+        self.commands.shut_down();
         if let Some(app) = self.app.take() {
             app.destroy();
         }

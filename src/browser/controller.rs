@@ -158,6 +158,9 @@ impl AuthController {
         source: ConfigSource,
         callback: Option<Result<Response, CallbackError>>,
     ) {
+        if self.0.shut.get() {
+            return;
+        }
         let config = match source {
             ConfigSource::Given(config) => config,
             ConfigSource::Url(url) => match load_config(&url).await {
@@ -165,6 +168,9 @@ impl AuthController {
                 Err(action) => return self.dispatch(action),
             },
         };
+        if self.0.shut.get() {
+            return;
+        }
         *self.0.config.borrow_mut() = Some(config.clone());
         let action = match callback {
             Some(Ok(response)) => match auth::finish_sign_in(&config, response) {
@@ -186,6 +192,9 @@ impl AuthController {
     /// Starts a sign-in the configured way. Call it from a click: a popup must open
     /// synchronously or the browser blocks it.
     pub fn sign_in(&self) {
+        if self.0.shut.get() {
+            return;
+        }
         let Some(config) = self.config() else { return };
         if config.redirect.is_none() {
             // Nothing to open: the signed-out screen offers the token field instead.
@@ -260,6 +269,9 @@ impl AuthController {
     /// Signs in by leaving this page for the provider, whatever the mode: offered when a
     /// sign-in window was closed or blocked.
     pub fn sign_in_redirect(&self) {
+        if self.0.shut.get() {
+            return;
+        }
         let Some(config) = self.config() else { return };
         match auth::prepare_sign_in(&config, &current_route(), Via::Redirect) {
             Ok(url) => {
@@ -274,6 +286,9 @@ impl AuthController {
     /// a host's Cross-Origin-Opener-Policy): the window is closed where it can be, and its
     /// pending request deleted.
     pub fn cancel_sign_in(&self) {
+        if self.0.shut.get() {
+            return;
+        }
         // A window left open could still be approved, for nothing.
         if let Some(watch) = self.0.popup.borrow_mut().take() {
             watch.close_window();
@@ -286,6 +301,9 @@ impl AuthController {
 
     /// Forgets the session, the chosen account and any pending request.
     pub fn sign_out(&self) {
+        if self.0.shut.get() {
+            return;
+        }
         drop(self.0.popup.borrow_mut().take());
         if let Some(config) = self.config() {
             auth::sign_out(&config);
@@ -296,6 +314,9 @@ impl AuthController {
     /// Starts a session from a pasted token (and, for providers whose scopes name accounts,
     /// the account id).
     pub fn personal_token(&self, token: &str, account: Option<u64>) {
+        if self.0.shut.get() {
+            return;
+        }
         if let Some(config) = self.config() {
             let session = auth::personal_session(&config, token, account);
             self.dispatch(Action::SignedIn(session));
@@ -304,14 +325,17 @@ impl AuthController {
 
     /// The API answered 401: the token is dead, and any kept copy is forgotten too.
     pub fn unauthorized(&self) {
+        if self.0.shut.get() {
+            return;
+        }
         if let Some(config) = self.config() {
             auth::sign_out(&config);
         }
         self.dispatch(Action::Unauthorized { now_ms: now_ms() });
     }
 
-    /// Stops every listener and timer; later results change nothing. For a face that is
-    /// going away while something may still hold a clone.
+    /// Stops every listener and timer; later results and actions change nothing (storage
+    /// included). For a face that is going away while something may still hold a clone.
     pub fn shut_down(&self) {
         self.0.shut.set(true);
         drop(self.0.popup.borrow_mut().take());
@@ -339,12 +363,9 @@ impl AuthController {
     /// Once the window has answered, nothing of the watch stays running. It is dropped after
     /// the listener that delivered the answer has returned.
     fn end_popup_watch(&self) {
-        let weak = Rc::downgrade(&self.0);
-        wasm_bindgen_futures::spawn_local(async move {
-            if let Some(inner) = weak.upgrade() {
-                drop(inner.popup.borrow_mut().take());
-            }
-        });
+        // Taken now, so a sign-in started in the meantime keeps its own watch.
+        let watch = self.0.popup.borrow_mut().take();
+        wasm_bindgen_futures::spawn_local(async move { drop(watch) });
     }
 
     /// Moves to the next screen, and tells the face and the host.
@@ -364,7 +385,14 @@ impl AuthController {
         self.watch_expiry(&after);
         (self.0.on_change)(&after);
         if let Some(event) = event_for(&before, &after) {
-            (self.0.on_event)(event);
+            // After the action that caused it has returned (microtasks run in order): a host
+            // listener may then call back into its handle, even destroy() it.
+            let weak = Rc::downgrade(&self.0);
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Some(inner) = weak.upgrade().filter(|i| !i.shut.get()) {
+                    (inner.on_event)(event);
+                }
+            });
         }
     }
 

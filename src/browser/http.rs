@@ -72,14 +72,16 @@ pub async fn get_within(
 }
 
 /// Whether this page was served with a `Cross-Origin-Opener-Policy` that cuts the windows it
-/// opens off from it as soon as they leave its origin (`same-origin`). No browser API says, so
-/// this asks the server for the page's headers again (`HEAD`, not stored, no Referer). When
-/// the answer cannot be had, it says yes: the caller then keeps waiting rather than report a
-/// window closed that may not be.
-pub async fn page_cuts_off_popups() -> bool {
-    let Ok(window) = window() else { return true };
-    let Ok(page) = window.location().href() else {
-        return true;
+/// opens off from it as soon as they leave its origin (`same-origin`, `restrict-properties`).
+/// No browser API says, so this asks the server for the page's headers again (`HEAD`, not
+/// stored, no Referer, 3 s at most). `None` when no answer could be had.
+pub async fn page_cuts_off_popups() -> Option<bool> {
+    let window = window().ok()?;
+    let page = window.location().href().ok()?;
+    let abort = web_sys::AbortController::new().ok()?;
+    let _timer = {
+        let abort = abort.clone();
+        gloo_timers::callback::Timeout::new(3_000, move || abort.abort())
     };
     let init = RequestInit::new();
     init.set_method("HEAD");
@@ -87,19 +89,15 @@ pub async fn page_cuts_off_popups() -> bool {
     init.set_credentials(RequestCredentials::SameOrigin);
     init.set_referrer_policy(ReferrerPolicy::NoReferrer);
     init.set_redirect(RequestRedirect::Manual);
-    let Ok(request) =
-        Request::new_with_str_and_init(page.split('#').next().unwrap_or(&page), &init)
-    else {
-        return true;
-    };
-    let Ok(answer) = JsFuture::from(window.fetch_with_request(&request)).await else {
-        return true;
-    };
-    let Ok(response) = answer.dyn_into::<Response>() else {
-        return true;
-    };
+    init.set_signal(Some(&abort.signal()));
+    let request =
+        Request::new_with_str_and_init(page.split('#').next().unwrap_or(&page), &init).ok()?;
+    let answer = JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .ok()?;
+    let response = answer.dyn_into::<Response>().ok()?;
     if !response.ok() {
-        return true;
+        return None;
     }
     let policy = response
         .headers()
@@ -108,7 +106,10 @@ pub async fn page_cuts_off_popups() -> bool {
         .flatten()
         .unwrap_or_default();
     let value = policy.split(';').next().unwrap_or_default().trim();
-    value.eq_ignore_ascii_case("same-origin") || value.eq_ignore_ascii_case("restrict-properties")
+    Some(
+        value.eq_ignore_ascii_case("same-origin")
+            || value.eq_ignore_ascii_case("restrict-properties"),
+    )
 }
 
 /// The answer to a fetch that page script started (`boot.js` starts `config.json`'s while the

@@ -166,7 +166,9 @@ impl PopupWatch {
                 if !asked.replace(true) {
                     let cut_off = cut_off.clone();
                     wasm_bindgen_futures::spawn_local(async move {
-                        cut_off.set(Some(http::page_cuts_off_popups().await));
+                        // No answer: the window is taken as closed, as without COOP.
+                        let answer = http::page_cuts_off_popups().await;
+                        cut_off.set(Some(answer.unwrap_or(false)));
                     });
                 }
                 // Until the answer is in, or for good when the window was cut off.

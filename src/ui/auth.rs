@@ -72,6 +72,14 @@ impl Commands {
     pub fn session(&self) -> Option<Rc<Session>> {
         self.0.borrow().as_ref()?.session()
     }
+
+    /// Stops the mounted provider's controller now (its listeners, timers and sign-in window
+    /// watch), ahead of Yew's own teardown; later commands do nothing.
+    pub fn shut_down(&self) {
+        if let Some(controller) = self.0.borrow_mut().take() {
+            controller.shut_down();
+        }
+    }
 }
 
 impl PartialEq for Commands {
@@ -80,6 +88,8 @@ impl PartialEq for Commands {
     }
 }
 
+/// `config`, `callback`, `mode` and `on_event` are read when the provider mounts; later
+/// changes to them are not seen (remount it, e.g. with a `key`, to change them).
 #[derive(Properties, PartialEq)]
 pub struct AuthProviderProps {
     #[prop_or_default]
