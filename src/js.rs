@@ -74,7 +74,7 @@ impl Listeners {
     }
 }
 
-pub(crate) fn describe(event: &AuthEvent) -> (&'static str, JsValue) {
+fn describe(event: &AuthEvent) -> (&'static str, JsValue) {
     let detail = js_sys::Object::new();
     let set = |k: &str, v: &str| {
         let _ = js_sys::Reflect::set(&detail, &JsValue::from_str(k), &JsValue::from_str(v));

@@ -138,10 +138,6 @@ impl AuthController {
         self.0.config.borrow().clone()
     }
 
-    pub fn mode(&self) -> SignInMode {
-        self.0.mode
-    }
-
     pub fn session(&self) -> Option<Rc<Session>> {
         self.0.screen.borrow().session().cloned()
     }

@@ -33,7 +33,7 @@ impl PendingCallback {
         Self(Rc::new(RefCell::new(callback)))
     }
 
-    pub(crate) fn take(&self) -> Option<Result<Response, CallbackError>> {
+    fn take(&self) -> Option<Result<Response, CallbackError>> {
         self.0.borrow_mut().take()
     }
 }
