@@ -8,8 +8,8 @@
 # Both refer to their neighbours by relative URL: dist/ can be copied into any folder.
 set -eu
 dir="${TRUNK_STAGING_DIR:?run by trunk}"
-js=$(cd "$dir" && ls implicit-oauth-*.js | grep -v '_bg' | head -n 1)
-wasm=$(cd "$dir" && ls implicit-oauth-*_bg.wasm | head -n 1)
+js=$(cd "$dir" && ls implicit-oauth-app-*.js | grep -v '_bg' | head -n 1)
+wasm=$(cd "$dir" && ls implicit-oauth-app-*_bg.wasm | head -n 1)
 sed -e "s|@APP_JS@|./$js|" -e "s|@APP_WASM@|./$wasm|" "$dir/boot.js" > "$dir/boot.js.tmp"
 mv "$dir/boot.js.tmp" "$dir/boot.js"
 if grep -q '@APP_' "$dir/boot.js"; then

@@ -20,19 +20,27 @@ cargo fmt --all --check
 step "Clippy, native"
 cargo clippy --workspace --all-targets -- -D warnings
 
-step "Clippy, wasm32: the app, the crate's Yew face without csr, the crate without Yew"
-cargo clippy -p implicit-oauth --target wasm32-unknown-unknown --all-targets --features app -- -D warnings
-cargo clippy -p implicit-oauth --target wasm32-unknown-unknown --lib --features yew -- -D warnings
+step "Clippy, wasm32: the app, the Yew example (only the features a user picks), the crate's faces"
+cargo clippy -p implicit-oauth-app --target wasm32-unknown-unknown --all-targets -- -D warnings
+cargo clippy -p yew-app-example --target wasm32-unknown-unknown -- -D warnings
+cargo clippy -p implicit-oauth --target wasm32-unknown-unknown --all-targets --features yew -- -D warnings
+cargo clippy -p implicit-oauth --target wasm32-unknown-unknown --lib --features js -- -D warnings
 cargo clippy -p implicit-oauth --target wasm32-unknown-unknown --lib -- -D warnings
 
-step "Native tests"
+step "The crate as crates.io would get it (cargo package: the packed files alone build, without Yew)"
+cargo package -p implicit-oauth --offline --allow-dirty
+
+step "Native tests (the crate among them: its cores, without the yew feature, which is wasm-only)"
 cargo test --workspace --exclude e2e 2>&1 | tee "$logs/native.log"
 
 step "Fuzzing the parsers of untrusted input (3 x 20 s; longer: cargo run --release -p fuzz -- 600)"
 cargo run --release -q -p fuzz -- "${FUZZ_SECONDS:-20}" 2>&1 | tee "$logs/fuzz.log"
 
 step "wasm tests in headless Chromium"
-cargo test -p implicit-oauth --target wasm32-unknown-unknown --features app --test web 2>&1 | tee "$logs/wasm.log"
+{
+  cargo test -p implicit-oauth --target wasm32-unknown-unknown --features yew --test web
+  cargo test -p implicit-oauth-app --target wasm32-unknown-unknown --test web
+} 2>&1 | tee "$logs/wasm.log"
 
 step "Release build of the static site (trunk)"
 trunk build --release

@@ -16,8 +16,9 @@
 //! URL) go with a third argument, the deployer's own configuration: then every provider URL in
 //! the options must be on an origin that configuration uses, or `mount` throws.
 
-use crate::js::{options_of, page_callback_for, session_object, Listeners};
-use crate::ui::{App, AppProps, AuthEvent, Command, Commands, ConfigSource, PendingCallback};
+use crate::app::{App, AppProps};
+use implicit_oauth::js::{options_of, page_callback_for, session_object, Listeners};
+use implicit_oauth::ui::{AuthEvent, Command, Commands, ConfigSource, PendingCallback};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use yew::{AppHandle, Callback};

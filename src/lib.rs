@@ -1,21 +1,19 @@
-//! implicit-oauth: sign in with the OAuth 2.0 implicit grant from a Yew/WebAssembly app, then call
-//! the provider's API from the browser over CORS.
+//! The Harvest app: the static site `make run` serves, built on the `implicit-oauth` crate like
+//! any other Yew app.
 //!
-//! Layers, arrows pointing down only: `ui` → `browser` → `oauth` (pure, native-tested).
+//! - [`harvest`]: the dashboard — its API models, the pure model of what it shows, the screen;
+//! - [`profile`]: the signed-in screen for the other providers (who am I, granted scopes);
+//! - `app`, `views`: the app's root and its status screens; `start`: what `boot.js` calls;
+//!   `embed`: `mount()` and the `<implicit-oauth-app>` element for pages that embed the whole app.
 
-pub mod api;
-pub mod dashboard;
-pub mod oauth;
-pub mod state;
-pub mod weburl;
+pub mod harvest;
+pub mod profile;
 
 #[cfg(target_arch = "wasm32")]
-pub mod browser;
+pub mod app;
 #[cfg(target_arch = "wasm32")]
-pub mod client;
-#[cfg(all(target_arch = "wasm32", feature = "app"))]
 pub mod embed;
 #[cfg(target_arch = "wasm32")]
-mod js;
-#[cfg(all(target_arch = "wasm32", feature = "yew"))]
-pub mod ui;
+mod start;
+#[cfg(target_arch = "wasm32")]
+pub mod views;

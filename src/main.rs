@@ -5,6 +5,6 @@
 // Links the library, whose `#[wasm_bindgen]` exports (`start`, `mount`) are this binary's;
 // without a reference to it, the binary would have none and wasm-bindgen would fail.
 #[cfg(target_arch = "wasm32")]
-extern crate implicit_oauth;
+extern crate harvest_app;
 
 fn main() {}

@@ -26,7 +26,7 @@ fn rust_sources(dir: &Path, out: &mut String) {
 fn every_test_security_md_names_exists() {
     let security = std::fs::read_to_string(repo().join("SECURITY.md")).unwrap();
     let mut sources = String::new();
-    for dir in ["src", "tests", "e2e", "provider", "fuzz"] {
+    for dir in ["src", "tests", "crates", "e2e", "provider", "fuzz"] {
         rust_sources(&repo().join(dir), &mut sources);
     }
     let mut named = 0;

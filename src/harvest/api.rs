@@ -1,6 +1,6 @@
 //! Harvest v2 response models. Ids are 64-bit: Harvest's are not guaranteed to fit in 32.
 
-use super::pagination::{Links, Paging};
+use implicit_oauth::api::pagination::{Links, Paging};
 use serde::Deserialize;
 
 /// `GET /v2/users/me` (the fields this app shows).
@@ -194,5 +194,11 @@ mod list_tests {
         let c: Company =
             serde_json::from_str(r#"{"name":"Co","currency":"GBP","is_active":true}"#).unwrap();
         assert_eq!(c.name, "Co");
+    }
+}
+
+impl implicit_oauth::api::pagination::Paged for TimeEntriesPage {
+    fn paging(&self) -> &Paging {
+        &self.paging
     }
 }

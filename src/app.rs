@@ -1,14 +1,14 @@
 //! The whole component: the auth provider around the sign-in screens and the dashboard. The
 //! standalone app mounts it on `<body>`; hosts mount it into an element.
 
-use super::auth::{
+use crate::harvest::dashboard::Dashboard;
+use crate::profile::ProfileView;
+use crate::views::{Page, Provider};
+use implicit_oauth::oauth::View;
+use implicit_oauth::state::Screen;
+use implicit_oauth::ui::{
     use_auth, AuthEvent, AuthProvider, Commands, ConfigSource, PendingCallback, SignInMode,
 };
-use super::dashboard::Dashboard;
-use super::profile::ProfileView;
-use super::views::{Page, Provider};
-use crate::oauth::View;
-use crate::state::Screen;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]

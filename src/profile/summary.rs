@@ -4,7 +4,7 @@
 //! `{"current_user": …}` at Forecast, bare at AppHarbor and most RFC 6749 servers), so the
 //! summary unwraps one of those, then keeps the scalar fields. Nothing is rendered as markup.
 
-use super::super::oauth::Scope;
+use implicit_oauth::oauth::Scope;
 use serde_json::Value;
 
 /// Fields shown at most, and characters per value.

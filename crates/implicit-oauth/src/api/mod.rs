@@ -1,9 +1,7 @@
 //! Typed provider API calls, without I/O: which URL and headers a request uses, and what a
 //! response means. The browser layer only moves the bytes.
 
-pub mod harvest;
 pub mod pagination;
-pub mod profile;
 pub mod rate_limit;
 
 use crate::oauth::{Config, Session, TokenTransport};

@@ -1,7 +1,7 @@
 //! The screens. Plain function components; every text from the provider is rendered as text.
 
-use crate::oauth::CallbackError;
-use crate::state::{Notice, Screen};
+use implicit_oauth::oauth::CallbackError;
+use implicit_oauth::state::{Notice, Screen};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 

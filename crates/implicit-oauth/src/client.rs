@@ -93,6 +93,13 @@ impl Client {
         session_object(session, include_token == Some(true))
     }
 
+    /// The provider's name as the person knows it ("Harvest"), once the options are read.
+    #[wasm_bindgen(getter)]
+    pub fn title(&self) -> Option<String> {
+        let config = self.controller.as_ref()?.config()?;
+        Some(config.title.clone())
+    }
+
     /// Calls `callback(detail)` on `signedin`, `signedout`, `expired` or `error`.
     pub fn on(&self, event: String, callback: js_sys::Function) -> Result<(), JsError> {
         self.listeners.add(event, callback)
@@ -128,8 +135,10 @@ impl Client {
                 Some(id) if id.fract() == 0.0 && id >= 0.0 => client.for_account(id as u64),
                 _ => client,
             };
-            match client.get::<serde_json::Value>(&path).await {
-                Ok(value) => Ok(js_sys::JSON::parse(&value.to_string())?),
+            // Parsed by the browser's own JSON: no JSON parser of ours in the package.
+            match client.get_text(&path, None).await {
+                Ok((body, _)) => js_sys::JSON::parse(&body)
+                    .map_err(|_| JsError::new(&crate::api::ApiError::Malformed.to_string()).into()),
                 Err(crate::api::ApiError::Unauthorized) => {
                     controller.unauthorized();
                     Err(JsError::new(&crate::api::ApiError::Unauthorized.to_string()).into())

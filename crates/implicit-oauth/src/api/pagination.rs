@@ -31,6 +31,13 @@ pub struct Links {
     pub next: Option<String>,
 }
 
+/// A list response that carries its [`Paging`] fields, so
+/// [`ApiClient::pages`](crate::browser::api_client::ApiClient::pages) can follow its next link.
+pub trait Paged {
+    /// The page's pagination fields.
+    fn paging(&self) -> &Paging;
+}
+
 /// Parameters that carry credentials under Harvest's names, whatever this provider calls
 /// them; never copied from a server-provided link.
 const CREDENTIAL_PARAMS: [&str; 2] = ["access_token", "account_id"];

@@ -1,9 +1,9 @@
 //! The signed-in dashboard's state, pure: which account to use, and the page-by-page load of
 //! time entries with its progress. The Yew layer only dispatches and renders.
 
-use crate::api::harvest::{Account, TimeEntry};
-use crate::api::ApiError;
-use crate::oauth::{Product, Scope};
+use crate::harvest::api::{Account, TimeEntry};
+use implicit_oauth::api::ApiError;
+use implicit_oauth::oauth::{Product, Scope};
 use std::rc::Rc;
 
 /// Something fetched once.
@@ -229,7 +229,7 @@ pub fn format_hours(hours: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::harvest::Ref;
+    use crate::harvest::api::Ref;
 
     fn acct(id: u64, product: &str) -> Account {
         Account {

@@ -19,7 +19,7 @@ thread_local! {
     static PAGE_CALLBACK: RefCell<Option<Option<Result<Response, CallbackError>>>> = const { RefCell::new(None) };
 }
 
-pub(crate) fn page_callback_for(config: &Config) -> Option<Result<Response, CallbackError>> {
+pub fn page_callback_for(config: &Config) -> Option<Result<Response, CallbackError>> {
     PAGE_CALLBACK.with(|slot| {
         let mut slot = slot.borrow_mut();
         // Only what the callback page handed on: the host's own URLs are the host's.
@@ -40,11 +40,11 @@ pub(crate) fn page_callback_for(config: &Config) -> Option<Result<Response, Call
 
 /// The host's event listeners, by event name.
 #[derive(Clone, Default)]
-pub(crate) struct Listeners(Rc<RefCell<Vec<(String, js_sys::Function)>>>);
+pub struct Listeners(Rc<RefCell<Vec<(String, js_sys::Function)>>>);
 
 impl Listeners {
     /// Adds `callback` for `event` (one of [`EVENTS`]).
-    pub(crate) fn add(&self, event: String, callback: js_sys::Function) -> Result<(), JsError> {
+    pub fn add(&self, event: String, callback: js_sys::Function) -> Result<(), JsError> {
         if !EVENTS.contains(&event.as_str()) {
             return Err(JsError::new(&format!(
                 "unknown event {event:?}: use one of {EVENTS:?}"
@@ -54,7 +54,8 @@ impl Listeners {
         Ok(())
     }
 
-    pub(crate) fn emit(&self, event: &AuthEvent) {
+    /// Calls every listener of `event`'s name with its detail object.
+    pub fn emit(&self, event: &AuthEvent) {
         let (name, detail) = describe(event);
         // Listeners are copied out first: one may call back into the handle.
         let targets: Vec<js_sys::Function> = self
@@ -69,7 +70,8 @@ impl Listeners {
         }
     }
 
-    pub(crate) fn clear(&self) {
+    /// Removes every listener.
+    pub fn clear(&self) {
         self.0.borrow_mut().clear();
     }
 }
@@ -109,7 +111,7 @@ fn config_of(object: &js_sys::Object) -> Result<Config, String> {
 
 /// The sign-in mode and the validated configuration in a host's options (see the module
 /// docs), checked against `allowed` when given.
-pub(crate) fn options_of(
+pub fn options_of(
     options: JsValue,
     allowed: Option<js_sys::Object>,
 ) -> Result<(SignInMode, Config), JsError> {
@@ -147,7 +149,7 @@ pub(crate) fn options_of(
 }
 
 /// What `session()` answers, for the component and the headless client alike.
-pub(crate) fn session_object(session: Option<Rc<Session>>, include_token: bool) -> JsValue {
+pub fn session_object(session: Option<Rc<Session>>, include_token: bool) -> JsValue {
     let out = js_sys::Object::new();
     let set = |k: &str, v: JsValue| {
         let _ = js_sys::Reflect::set(&out, &JsValue::from_str(k), &v);

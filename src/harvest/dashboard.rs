@@ -1,19 +1,21 @@
 //! The signed-in dashboard: account choice, the person, the company, their project
 //! assignments, and time entries for a date range loaded page by page.
 
-use crate::api::harvest::{Account, AssignmentsPage, Company, ProjectAssignment, User};
-use crate::api::ApiError;
-use crate::browser::api_client::{ApiClient, PageReport};
-use crate::browser::auth;
-use crate::browser::now_ms;
-use crate::dashboard::{
+use crate::harvest::api::{
+    Account, Accounts, AssignmentsPage, Company, ProjectAssignment, TimeEntriesPage, User,
+};
+use crate::harvest::model::{
     candidates, draw_delay, format_hours, pages_to_append, Entries, EntriesAction, EntryPage, Load,
     Phase,
 };
-use crate::oauth::session::describe_remaining;
-use crate::oauth::Product;
-use crate::oauth::{Config, Session};
 use gloo_timers::callback::Timeout;
+use implicit_oauth::api::ApiError;
+use implicit_oauth::browser::api_client::ApiClient;
+use implicit_oauth::browser::auth;
+use implicit_oauth::browser::now_ms;
+use implicit_oauth::oauth::session::describe_remaining;
+use implicit_oauth::oauth::Product;
+use implicit_oauth::oauth::{Config, Session};
 use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
@@ -87,7 +89,7 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
         );
         use_effect_with(client.clone(), move |_| {
             spawn_local(async move {
-                let listed = match client.accounts().await {
+                let listed = match client.accounts::<Accounts>().await {
                     Ok(list) => list.map(|a| a.accounts),
                     Err(e) => return report(&unauth, &accounts, e),
                 };
@@ -190,17 +192,27 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
                         };
                         let on_page = {
                             let entries = entries.clone();
-                            move |page: PageReport| {
+                            move |page: TimeEntriesPage| {
                                 entries.dispatch(EntriesAction::Page {
                                     generation,
-                                    entries: page.entries,
-                                    total_pages: page.total_pages,
-                                    total_entries: page.total_entries,
+                                    entries: page.time_entries,
+                                    total_pages: page.paging.total_pages,
+                                    total_entries: page.paging.total_entries,
                                 })
                             }
                         };
                         let result = client
-                            .time_entries(user_id, &from, &to, stop.clone(), on_wait, on_page)
+                            .pages(
+                                "time_entries",
+                                &[
+                                    ("user_id", &user_id.to_string()),
+                                    ("from", &from),
+                                    ("to", &to),
+                                ],
+                                stop.clone(),
+                                on_wait,
+                                on_page,
+                            )
                             .await;
                         match result {
                             _ if stop.get() => {}
@@ -229,7 +241,10 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
     };
 
     let header = {
-        let expiry = match props.session.remaining_ms(crate::browser::now_ms()) {
+        let expiry = match props
+            .session
+            .remaining_ms(implicit_oauth::browser::now_ms())
+        {
             Some(ms) => format!("Your sign-in expires {}.", describe_remaining(ms)),
             None => "Your sign-in does not expire.".to_owned(),
         };
@@ -475,7 +490,7 @@ struct EntryBodyProps {
 /// the drawn one plus new pages (a new range) is drawn afresh.
 ///
 /// While a load runs, new rows are drawn at most every
-/// [`DRAW_EVERY_MS`](crate::dashboard::DRAW_EVERY_MS): every change to the table makes the
+/// [`DRAW_EVERY_MS`](crate::harvest::model::DRAW_EVERY_MS): every change to the table makes the
 /// browser lay it out again, which grows with the table and, page after page, slowed a long
 /// load by several per cent (BENCHMARKS.md).
 #[component]

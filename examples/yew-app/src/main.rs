@@ -1,14 +1,20 @@
 //! Using implicit-oauth from a Rust/Yew app: the provider, the gates, the hook and an API call.
-//! Built for wasm32 by `make test` (clippy, all targets), so it stays true to the API.
+//! Built for wasm32 by `make test`, with only the features a user picks, so it stays true to
+//! the API. Serve it with `trunk serve` beside a `config.json` (see the crate's README).
 
 #[cfg(target_arch = "wasm32")]
 mod app {
-    use implicit_oauth::api::harvest::User;
-    use implicit_oauth::ui::{
-        use_auth, AuthProvider, Authenticated, ConfigSource, NotAuthenticated, SignInMode,
-    };
+    use implicit_oauth::prelude::*;
+    use serde::Deserialize;
     use yew::platform::spawn_local;
     use yew::prelude::*;
+
+    /// The fields of Harvest's `GET /v2/users/me` this app shows.
+    #[derive(Deserialize)]
+    struct User {
+        first_name: String,
+        last_name: String,
+    }
 
     #[component]
     fn SignIn() -> Html {
@@ -30,10 +36,8 @@ mod app {
                 if let (Some(client), Some(account)) = (client, *account) {
                     spawn_local(async move {
                         match client.for_account(account).get::<User>("users/me").await {
-                            Ok(user) => name.set(user.full_name()),
-                            Err(implicit_oauth::api::ApiError::Unauthorized) => {
-                                unauthorized.emit(())
-                            }
+                            Ok(user) => name.set(format!("{} {}", user.first_name, user.last_name)),
+                            Err(ApiError::Unauthorized) => unauthorized.emit(()),
                             Err(e) => name.set(e.to_string()),
                         }
                     });

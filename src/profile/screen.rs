@@ -1,12 +1,13 @@
 //! The signed-in screen for every provider but Harvest: one "who am I" call with the preset's
 //! transport, its answer as a list of fields, and the scopes the grant really has.
 
-use crate::api::profile::{not_granted, scopes_from_header, Profile};
-use crate::api::ApiError;
-use crate::browser::api_client::ApiClient;
-use crate::dashboard::{candidates, Load};
-use crate::oauth::session::describe_remaining;
-use crate::oauth::{Config, Scope, Session};
+use crate::harvest::api::Accounts;
+use crate::harvest::model::{candidates, Load};
+use crate::profile::summary::{not_granted, scopes_from_header, Profile};
+use implicit_oauth::api::ApiError;
+use implicit_oauth::browser::api_client::ApiClient;
+use implicit_oauth::oauth::session::describe_remaining;
+use implicit_oauth::oauth::{Config, Scope, Session};
 use std::rc::Rc;
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -52,7 +53,10 @@ pub fn ProfileView(props: &ProfileProps) -> Html {
         });
     }
     let config = &props.config;
-    let expiry = match props.session.remaining_ms(crate::browser::now_ms()) {
+    let expiry = match props
+        .session
+        .remaining_ms(implicit_oauth::browser::now_ms())
+    {
         Some(ms) => format!("Your sign-in expires {}.", describe_remaining(ms)),
         None => "Your sign-in does not expire.".to_owned(),
     };
@@ -114,14 +118,17 @@ pub fn ProfileView(props: &ProfileProps) -> Html {
 async fn fetch(config: Rc<Config>, session: Rc<Session>) -> Result<Loaded, ApiError> {
     let mut client = ApiClient::new(config.clone(), session.clone());
     if let Some(product) = config.account_product {
-        let listed = client.accounts().await?.map(|a| a.accounts);
+        let listed = client.accounts::<Accounts>().await?.map(|a| a.accounts);
         let account = candidates(&session.scope, listed, product)
             .first()
             .map(|a| a.id)
             .ok_or(ApiError::NoAccount)?;
         client = client.for_account(account);
     }
-    let (profile, header) = client.profile().await?;
+    let header = config.granted_scopes_header.as_deref();
+    let (body, header) = client.get_text(&config.profile_path, header).await?;
+    let json = serde_json::from_str(&body).map_err(|_| ApiError::Malformed)?;
+    let profile = Profile::from_json(&json);
     Ok(Loaded {
         profile,
         header_scope: header.as_deref().map(scopes_from_header),

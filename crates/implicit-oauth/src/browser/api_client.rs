@@ -2,9 +2,7 @@
 //! bounded number of times, following pagination only on the API origin.
 
 use super::{http, now_ms};
-use crate::api::harvest::{Accounts, TimeEntriesPage, TimeEntry};
-use crate::api::pagination::next_request;
-use crate::api::profile::Profile;
+use crate::api::pagination::{next_request, Paged};
 use crate::api::rate_limit::{after_429, After429, RateLimiter, Ticket};
 use crate::api::{self, ApiError, ApiRequest};
 use crate::oauth::{Config, Session};
@@ -16,13 +14,6 @@ use std::time::Duration;
 
 /// Told how long the client waits after a 429, so the person can see why nothing moves.
 pub type OnWait = Rc<dyn Fn(u64)>;
-
-/// One progress report of a paginated load.
-pub struct PageReport {
-    pub entries: Vec<TimeEntry>,
-    pub total_pages: Option<u32>,
-    pub total_entries: Option<u64>,
-}
 
 /// A session's way to the API. Clones share the limiter.
 #[derive(Clone)]
@@ -40,6 +31,7 @@ impl PartialEq for ApiClient {
 }
 
 impl ApiClient {
+    /// A client for `session`, with a fresh limiter from the configuration's rate limit.
     pub fn new(config: Rc<Config>, session: Rc<Session>) -> Self {
         let limit = config.rate_limit;
         let limiter = RateLimiter::new(limit.requests, u64::from(limit.per_seconds) * 1000);
@@ -59,8 +51,9 @@ impl ApiClient {
         }
     }
 
-    /// The accounts the token grants (Harvest ID's accounts endpoint), if one is configured.
-    pub async fn accounts(&self) -> Result<Option<Accounts>, ApiError> {
+    /// The accounts endpoint's answer (`accounts_url`, e.g. Harvest ID's list of the accounts a
+    /// token grants), `None` when the configuration names no such endpoint.
+    pub async fn accounts<T: DeserializeOwned>(&self) -> Result<Option<T>, ApiError> {
         let Some(url) = self.config.accounts_url.clone() else {
             return Ok(None);
         };
@@ -68,38 +61,52 @@ impl ApiClient {
         self.send(&request, false, &no_wait()).await.map(Some)
     }
 
-    /// GETs `path` under the API base, for the chosen account.
+    /// GETs `path` under the API base, for the chosen account, and parses the JSON answer.
     pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
         let request = api::request(&self.config, &self.session, path, self.account)?;
         self.send(&request, true, &no_wait()).await
     }
 
-    /// Loads every page of time entries between `from` and `to`, reporting each page, until
-    /// the last page, an error, or `cancelled` turns true.
-    pub async fn time_entries(
+    /// GETs `path` under the API base and answers its body unparsed, with the value of the
+    /// response header `read_header` (which the provider must expose over CORS) when asked.
+    /// The account is needed only where the configuration names an account product.
+    pub async fn get_text(
         &self,
-        user_id: u64,
-        from: &str,
-        to: &str,
+        path: &str,
+        read_header: Option<&str>,
+    ) -> Result<(String, Option<String>), ApiError> {
+        let request = api::request(&self.config, &self.session, path, self.account)?;
+        let needs_account = self.config.account_product.is_some();
+        self.send_reading(&request, needs_account, &no_wait(), read_header)
+            .await
+    }
+
+    /// GETs every page of `path` with the query `params`, handing each page to `on_page` as it
+    /// arrives, until the last page, an error, or `cancelled` turns true. Next-page links are
+    /// followed only on the API origin (see [`crate::api::pagination`]).
+    pub async fn pages<T: DeserializeOwned + Paged>(
+        &self,
+        path: &str,
+        params: &[(&str, &str)],
         cancelled: Rc<Cell<bool>>,
         on_wait: OnWait,
-        on_page: impl Fn(PageReport),
+        on_page: impl Fn(T),
     ) -> Result<(), ApiError> {
-        let mut request = api::request(&self.config, &self.session, "time_entries", self.account)?;
+        let mut request = api::request(&self.config, &self.session, path, self.account)?;
         {
             // Before the credentials in query order does not matter to Harvest; keep ours last.
             let credentials = request.url.query_pairs();
             let url = &mut request.url;
             url.set_query(None);
-            url.append_pair("user_id", &user_id.to_string())
-                .append_pair("from", from)
-                .append_pair("to", to);
+            for (k, v) in params {
+                url.append_pair(k, v);
+            }
             for (k, v) in &credentials {
                 url.append_pair(k, v);
             }
         }
         loop {
-            let page: TimeEntriesPage = self.send(&request, true, &on_wait).await?;
+            let page: T = self.send(&request, true, &on_wait).await?;
             if cancelled.get() {
                 return Ok(());
             }
@@ -107,33 +114,16 @@ impl ApiClient {
                 &self.config,
                 &self.session,
                 &request.url,
-                &page.paging,
+                page.paging(),
                 self.account,
             );
             // The page that arrived is shown even when its next link is refused.
-            on_page(PageReport {
-                entries: page.time_entries,
-                total_pages: page.paging.total_pages,
-                total_entries: page.paging.total_entries,
-            });
+            on_page(page);
             match next? {
                 Some(n) if !cancelled.get() => request = n,
                 _ => return Ok(()),
             }
         }
-    }
-
-    /// The provider's "who am I" answer, summarised, with the scopes the provider says the
-    /// token has (from the configured response header, when there is one).
-    pub async fn profile(&self) -> Result<(Profile, Option<String>), ApiError> {
-        let config = &self.config;
-        let request = api::request(config, &self.session, &config.profile_path, self.account)?;
-        let needs_account = config.account_product.is_some();
-        let header = config.granted_scopes_header.as_deref();
-        let (body, granted) = self
-            .send_reading(&request, needs_account, &no_wait(), header)
-            .await?;
-        Ok((Profile::from_json(&parse(&body)?), granted))
     }
 
     /// Sends `request` and parses the answer as `T`. Only this thin wrapper is generic: the

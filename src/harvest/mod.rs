@@ -1,0 +1,8 @@
+//! The Harvest dashboard: [`api`] (Harvest v2's response models), [`model`] (what the dashboard
+//! shows, as pure functions tested natively) and `dashboard` (the screen).
+
+pub mod api;
+pub mod model;
+
+#[cfg(target_arch = "wasm32")]
+pub mod dashboard;
