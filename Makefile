@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/.tools/node_modules/.bin:$(PATH)
 
-.PHONY: run test setup dist size bench
+.PHONY: run test setup dist npm size bench
 
 ## run: build the app (release) and serve it with the local provider; prints the URL to open.
 # PROFILE picks the service the local provider impersonates and the app's preset:
@@ -21,6 +21,10 @@ setup:
 ## dist: the release build of the static site (dist/ plus config.json).
 dist: setup
 	trunk build --release
+
+## npm: the npm package (packages/implicit-oauth/), packed into target/npm/implicit-oauth-*.tgz.
+npm: setup
+	scripts/build-npm.sh
 
 ## size: raw and gzip bytes of the wasm and JS in dist/ (a measurement, not a test).
 size: dist

@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.21.14
 BINARYEN_VERSION=132.0.0
+VITE_VERSION=7.3.8
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 have() { command -v "$1" >/dev/null 2>&1; }
 
@@ -42,6 +43,15 @@ if ! (have wasm-opt && wasm-opt --version 2>/dev/null | grep -q "version ${BINAR
   step "Installing wasm-opt from npm binaryen@$BINARYEN_VERSION into .tools/"
   mkdir -p .tools
   npm install --prefix .tools --no-save --no-audit --no-fund --loglevel=error "binaryen@$BINARYEN_VERSION"
+fi
+
+# Vite, for the end-to-end test that builds a host page with it: installed once here (which puts
+# it in npm's cache), then into each test's fresh folder with `npm install --offline`.
+if [ ! -f ".tools/vite/node_modules/vite/package.json" ] \
+    || ! grep -q "\"version\": \"$VITE_VERSION\"" .tools/vite/node_modules/vite/package.json; then
+  step "Installing vite@$VITE_VERSION into .tools/vite/ (and npm's cache)"
+  mkdir -p .tools/vite
+  npm install --prefix .tools/vite --no-save --no-audit --no-fund --loglevel=error "vite@$VITE_VERSION"
 fi
 
 if ! (have chromium && have chromedriver); then

@@ -45,6 +45,9 @@ step "wasm tests in headless Chromium"
 step "Release build of the static site (trunk)"
 trunk build --release
 
+step "The npm package, packed (scripts/build-npm.sh → target/npm/implicit-oauth-*.tgz)"
+scripts/build-npm.sh
+
 step "End-to-end tests in headless Chromium"
 cargo test -p e2e -- --test-threads=2 2>&1 | tee "$logs/e2e.log"
 

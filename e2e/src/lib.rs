@@ -14,7 +14,7 @@ use local_provider::settings::{CallbackPlacement, Settings};
 use local_provider::{bind, router, serve, serve_stoppable, site, Provider};
 use serde_json::{json, Value};
 use std::net::{Ipv4Addr, SocketAddr};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -55,6 +55,9 @@ pub struct Options {
     /// More response headers on everything the app's server sends (own server only), e.g. a
     /// host's `Cross-Origin-Opener-Policy`.
     pub headers: Vec<(&'static str, &'static str)>,
+    /// What a plain host (`Host::Plain`) serves instead of `dist/`: another site's folder, e.g.
+    /// a page that installed the npm package. Its `config.json` is written in all the same.
+    pub site: Option<PathBuf>,
 }
 
 /// The server in front of `dist/`.
@@ -89,6 +92,7 @@ impl Default for Options {
             chrome_args: Vec::new(),
             host: Host::Own,
             headers: Vec::new(),
+            site: None,
         }
     }
 }
@@ -135,11 +139,11 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
 }
 
 /// Starts Python's static file server on `port` with `dist/` (and `config_json`) in `folder`.
-fn start_plain_host(port: u16, folder: &str, config_json: &str) -> PlainHost {
+fn start_plain_host(port: u16, folder: &str, config_json: &str, from: Option<&Path>) -> PlainHost {
     let root = std::env::temp_dir().join(format!("implicit-oauth-e2e-plain-{port}"));
     let _ = std::fs::remove_dir_all(&root);
     let site = root.join(folder);
-    copy_dir(&dist_dir(), &site);
+    copy_dir(from.unwrap_or(&dist_dir()), &site);
     std::fs::write(site.join("config.json"), config_json).unwrap();
     let child = Command::new("python3")
         .args([
@@ -230,20 +234,6 @@ fn test_pages(config: &Value) -> axum::Router {
             }),
         )
         .route(
-            "/__headless.html",
-            get(|| async {
-                Html(
-                    "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>headless</title>\
-                     <script type=\"module\" src=\"/__headless.js\"></script></head>\
-                     <body><button id=\"go\" disabled>Sign in</button></body></html>",
-                )
-            }),
-        )
-        .route(
-            "/__headless.js",
-            get(|| async { ([("content-type", "text/javascript")], HEADLESS_JS) }),
-        )
-        .route(
             "/__counting.js",
             get(|| async { ([("content-type", "text/javascript")], COUNTING_JS) }),
         )
@@ -291,20 +281,6 @@ impl Elsewhere {
 /// tests that read it filter by their own page's port).
 pub static CSP_REPORTS: std::sync::LazyLock<Arc<Mutex<Vec<String>>>> =
     std::sync::LazyLock::new(Arc::default);
-
-/// A page of its own around the headless client: its button, its event log
-/// (`window.headless.events`), the client as `window.headless.client`.
-const HEADLESS_JS: &str = r#"import init, { Client } from "/implicit-oauth.js";
-await init();
-const config = await (await fetch("/config.json", { cache: "no-store" })).json();
-const client = new Client({ ...config, redirect_uri: new URL("/callback.html", location.href).href, sign_in: "popup" });
-window.headless = { client, events: [] };
-for (const type of ["signedin", "signedout", "expired", "error"]) client.on(type, (d) => window.headless.events.push(d.type));
-await client.ready();
-const button = document.getElementById("go");
-button.addEventListener("click", () => client.signIn());
-button.disabled = false;
-"#;
 
 /// Wraps timers and `addEventListener` so a test can read what is still live.
 const COUNTING_JS: &str = r#"(() => {
@@ -488,7 +464,12 @@ impl Env {
         let nginx = if let Host::Plain(folder) = options.host {
             let port = app_listener.local_addr().unwrap().port();
             drop(app_listener);
-            plain = Some(start_plain_host(port, folder, &config.to_string()));
+            plain = Some(start_plain_host(
+                port,
+                folder,
+                &config.to_string(),
+                options.site.as_deref(),
+            ));
             None
         } else if behind_nginx {
             let port = app_listener.local_addr().unwrap().port();
