@@ -38,7 +38,7 @@ cargo run --release -q -p fuzz -- "${FUZZ_SECONDS:-20}" 2>&1 | tee "$logs/fuzz.l
 
 step "wasm tests in headless Chromium"
 {
-  cargo test -p implicit-oauth --target wasm32-unknown-unknown --features yew --test web
+  cargo test -p implicit-oauth --target wasm32-unknown-unknown --features yew --lib
   cargo test -p implicit-oauth-app --target wasm32-unknown-unknown --test web
 } 2>&1 | tee "$logs/wasm.log"
 

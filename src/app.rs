@@ -39,7 +39,7 @@ pub fn App(props: &AppProps) -> Html {
 fn Body() -> Html {
     let auth = use_auth();
     match (&auth.screen, auth.config.clone()) {
-        (Screen::SignedIn { session }, Some(config)) if config.view == View::Harvest => html! {
+        (Screen::SignedIn { session }, Some(config)) if config.view() == View::Harvest => html! {
             <Dashboard {config} session={session.clone()} on_unauthorized={auth.unauthorized.clone()}
                 on_sign_out={auth.sign_out.reform(|_: MouseEvent| ())} />
         },
@@ -52,10 +52,10 @@ fn Body() -> Html {
                 on_sign_in_redirect={auth.sign_in_redirect.reform(|_: MouseEvent| ())}
                 on_cancel_sign_in={auth.cancel_sign_in.reform(|_: MouseEvent| ())}
                 provider={config.as_ref().map(|c| Provider {
-                    title: c.title.clone(),
-                    can_redirect: c.redirect.is_some(),
-                    paste: c.personal_access_token,
-                    paste_account: c.account_product.is_some(),
+                    title: c.title().to_owned(),
+                    can_redirect: c.redirect().is_some(),
+                    paste: c.personal_access_token(),
+                    paste_account: c.account_product().is_some(),
                 })}
                 on_personal_token={auth.personal_token.clone()} />
         },

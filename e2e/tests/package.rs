@@ -416,14 +416,20 @@ async fn the_headless_client_signs_in_calls_the_api_and_signs_out_with_no_ui_of_
     env.wait_for("#go:not([disabled])").await;
     env.popup_sign_in("#go").await;
     let events = "return window.headless.events.join(' ') || null";
-    assert_eq!(env.poll(events, std::time::Duration::from_secs(5)).await, "signedin");
+    assert_eq!(
+        env.poll(events, std::time::Duration::from_secs(5)).await,
+        "signedin"
+    );
     let session = env.js("return window.headless.client.session()").await;
     assert_eq!(session["signedIn"], json!(true));
     assert!(session.get("accessToken").is_none());
     env.js("window.headless.client.get('users/me', 123456).then((v) => window.me = v, (e) => window.me = String(e))")
         .await;
     let me = env
-        .poll("return window.me ?? null", std::time::Duration::from_secs(10))
+        .poll(
+            "return window.me ?? null",
+            std::time::Duration::from_secs(10),
+        )
         .await;
     assert_eq!(me["first_name"], json!("Ada"), "{me}");
     let call = env

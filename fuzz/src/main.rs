@@ -7,7 +7,7 @@
 
 use implicit_oauth::api::error_from;
 use implicit_oauth::oauth::callback::parse;
-use implicit_oauth::oauth::Config;
+use implicit_oauth::oauth::{Config, TokenTransport};
 use proptest::prelude::*;
 use proptest::test_runner::{Config as RunnerConfig, TestRunner};
 use std::time::{Duration, Instant};
@@ -117,15 +117,30 @@ fn main() {
             .run(&json_text(), |text| {
                 if let Ok(config) = Config::from_json(&text) {
                     // Anything accepted obeys the rules the rest of the app relies on.
-                    if let Some(r) = &config.redirect {
+                    if let Some(r) = config.redirect() {
                         prop_assert!(r.redirect_uri.fragment().is_none());
                         prop_assert!(r.redirect_uri.query().is_none());
                     }
-                    prop_assert!(config.account_header.as_deref().is_none_or(|h| h
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))));
-                    prop_assert!(matches!(config.api_base.scheme(), "https" | "http"));
-                    prop_assert!(config.rate_limit.requests > 0);
+                    let is_name = |n: &str| {
+                        n.bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+                    };
+                    let names_ok = match config.token_transport() {
+                        TokenTransport::Query {
+                            token_param,
+                            account_param,
+                        } => is_name(token_param) && account_param.as_deref().is_none_or(is_name),
+                        TokenTransport::Header {
+                            scheme,
+                            account_header,
+                        } => {
+                            scheme.bytes().all(|b| b.is_ascii_alphabetic())
+                                && account_header.as_deref().is_none_or(is_name)
+                        }
+                    };
+                    prop_assert!(names_ok);
+                    prop_assert!(matches!(config.api_base().scheme(), "https" | "http"));
+                    prop_assert!(config.rate_limit().requests > 0);
                 }
                 Ok(())
             })

@@ -71,12 +71,12 @@ pub fn ProfileView(props: &ProfileProps) -> Html {
         Load::Failed(e) => html! { <p role="alert" id="api-error">{ e.to_string() }</p> },
         Load::Loaded(l) => {
             let granted = l.header_scope.as_ref().unwrap_or(&props.session.scope);
-            let missing = not_granted(&config.scopes, granted);
+            let missing = not_granted(config.scopes(), granted);
             html! {
                 <>
                     <p class="who">{ "Signed in as " }<strong id="user-name">{ l.profile.display_name().unwrap_or("(no name given)").to_owned() }</strong></p>
                     <section class="card" aria-labelledby="profile-h">
-                        <h2 id="profile-h">{ format!("Your {} profile", config.title) }</h2>
+                        <h2 id="profile-h">{ format!("Your {} profile", config.title()) }</h2>
                         <dl id="profile-fields">
                             { for l.profile.fields.iter().map(|(k, v)| html! { <><dt>{ k }</dt><dd data-field={k.clone()}>{ v }</dd></> }) }
                         </dl>
@@ -102,7 +102,7 @@ pub fn ProfileView(props: &ProfileProps) -> Html {
     html! {
         <section data-screen="signed-in" class="dashboard" data-view="profile">
             <header class="dash-header">
-                <h1>{ format!("You are signed in with {}", config.title) }</h1>
+                <h1>{ format!("You are signed in with {}", config.title()) }</h1>
                 <p id="expires">{ expiry }</p>
                 <div class="actions">
                     <button id="refresh" onclick={refresh}>{ "Reload" }</button>
@@ -117,7 +117,7 @@ pub fn ProfileView(props: &ProfileProps) -> Html {
 /// The account to act on (Forecast: the first Forecast account granted), then the profile.
 async fn fetch(config: Rc<Config>, session: Rc<Session>) -> Result<Loaded, ApiError> {
     let mut client = ApiClient::new(config.clone(), session.clone());
-    if let Some(product) = config.account_product {
+    if let Some(product) = config.account_product() {
         let listed = client.accounts::<Accounts>().await?.map(|a| a.accounts);
         let account = candidates(&session.scope, listed, product)
             .first()
@@ -125,8 +125,8 @@ async fn fetch(config: Rc<Config>, session: Rc<Session>) -> Result<Loaded, ApiEr
             .ok_or(ApiError::NoAccount)?;
         client = client.for_account(account);
     }
-    let header = config.granted_scopes_header.as_deref();
-    let (body, header) = client.get_text(&config.profile_path, header).await?;
+    let header = config.granted_scopes_header();
+    let (body, header) = client.get_text(config.profile_path(), header).await?;
     let json = serde_json::from_str(&body).map_err(|_| ApiError::Malformed)?;
     let profile = Profile::from_json(&json);
     Ok(Loaded {

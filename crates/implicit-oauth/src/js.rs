@@ -19,6 +19,8 @@ thread_local! {
     static PAGE_CALLBACK: RefCell<Option<Option<Result<Response, CallbackError>>>> = const { RefCell::new(None) };
 }
 
+/// A sign-in response handed on to this page by the callback page, for a component
+/// embedded in a host page: only responses meant for `config` are taken.
 pub fn page_callback_for(config: &Config) -> Option<Result<Response, CallbackError>> {
     PAGE_CALLBACK.with(|slot| {
         let mut slot = slot.borrow_mut();

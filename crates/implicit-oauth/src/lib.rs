@@ -18,7 +18,7 @@
 //! ```
 //! The [`prelude`] has what an app uses; `examples/yew-app` in the repository is a complete,
 //! compiled example.
-#![allow(missing_docs)]
+#![warn(missing_docs)]
 
 pub mod api;
 pub mod oauth;
@@ -33,6 +33,9 @@ pub mod client;
 pub mod js;
 #[cfg(all(target_arch = "wasm32", feature = "yew"))]
 pub mod ui;
+
+#[cfg(all(test, target_arch = "wasm32", feature = "yew"))]
+mod web_tests;
 
 /// What an app built on the crate uses.
 pub mod prelude {

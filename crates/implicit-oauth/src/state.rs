@@ -6,19 +6,24 @@ use crate::oauth::{CallbackError, ConfigError, Session};
 use std::rc::Rc;
 
 #[derive(Clone, Debug, PartialEq)]
+/// What the sign-in shows.
 pub enum Screen {
     /// Reading `config.json`.
     Loading,
     /// `config.json` is missing or invalid; nothing else can work.
     BadConfig(String),
+    /// Not signed in; `notice` says why, when there is a reason to.
     SignedOut {
+        /// Why the person is signed out, if it needs saying.
         notice: Option<Notice>,
     },
     /// Leaving for the provider's authorize page.
     Redirecting,
     /// The provider's authorize page is open in a sign-in window.
     WaitingForPopup,
+    /// Signed in.
     SignedIn {
+        /// The session.
         session: Rc<Session>,
     },
     /// The callback was refused or the provider reported an error.
@@ -30,7 +35,9 @@ pub enum Screen {
 /// A note shown on the signed-out screen, explaining why the person is there.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Notice {
+    /// The person signed out.
     SignedOut,
+    /// The provider stopped accepting the token.
     SessionEnded,
 }
 
@@ -38,19 +45,30 @@ pub enum Notice {
 pub const EXPIRY_SKEW_MS: u64 = 2_000;
 
 #[derive(Debug)]
+/// What happened: the input of [`Screen::next`].
 pub enum Action {
+    /// `config.json` is invalid.
     ConfigFailed(ConfigError),
+    /// `config.json` could not be read.
     ConfigUnreachable(String),
+    /// Started without a session to restore.
     NoSession,
+    /// A redirect sign-in is leaving the page.
     SignInStarted,
+    /// A sign-in window opened.
     PopupOpened,
+    /// A sign-in finished, or a session was restored.
     SignedIn(Session),
+    /// A sign-in response was refused.
     CallbackFailed(CallbackError),
     /// The API answered 401 at `now_ms`: the token is dead.
     Unauthorized {
+        /// When the 401 came (ms since the epoch).
         now_ms: u64,
     },
+    /// The token's lifetime ran out.
     TokenExpired,
+    /// The person signed out.
     SignOut,
     /// The person stopped waiting for the sign-in window.
     SignInCancelled,
@@ -59,6 +77,7 @@ pub enum Action {
 }
 
 impl Screen {
+    /// The screen after `action`.
     pub fn next(&self, action: Action) -> Screen {
         use Action as A;
         match (self, action) {
@@ -97,6 +116,7 @@ impl Screen {
         }
     }
 
+    /// The session, while signed in.
     pub fn session(&self) -> Option<&Rc<Session>> {
         match self {
             Screen::SignedIn { session } => Some(session),

@@ -11,7 +11,8 @@
 //!     </AuthProvider>
 //! }
 //! ```
-//! A complete, compiled example is `examples/yew_app.rs`.
+//! (Not compiled here: the module exists only for wasm32. `examples/yew-app` in the repository
+//! is the same, compiled by `make test`.)
 
 use crate::browser::api_client::ApiClient;
 use crate::browser::controller::AuthController;
@@ -29,6 +30,7 @@ use yew::prelude::*;
 pub struct PendingCallback(Rc<RefCell<Option<Result<Response, CallbackError>>>>);
 
 impl PendingCallback {
+    /// Holds a callback read from the URL (or none) for the provider's first render.
     pub fn new(callback: Option<Result<Response, CallbackError>>) -> Self {
         Self(Rc::new(RefCell::new(callback)))
     }
@@ -50,8 +52,11 @@ impl PartialEq for PendingCallback {
 pub struct Commands(Rc<RefCell<Option<AuthController>>>);
 
 #[derive(Clone, Debug)]
+/// What a host outside Yew can ask of the mounted provider.
 pub enum Command {
+    /// Start a sign-in.
     SignIn,
+    /// Sign out.
     SignOut,
 }
 
@@ -93,27 +98,38 @@ impl PartialEq for Commands {
 #[derive(Properties, PartialEq)]
 pub struct AuthProviderProps {
     #[prop_or_default]
+    /// What the provider wraps.
     pub children: Html,
+    /// Where the configuration comes from.
     pub config: ConfigSource,
     #[prop_or_default]
+    /// A callback read before the first render (the app's start reads the URL once).
     pub callback: PendingCallback,
     #[prop_or_default]
+    /// How sign-in opens.
     pub mode: SignInMode,
     #[prop_or_default]
+    /// Told of each sign-in event.
     pub on_event: Callback<AuthEvent>,
     #[prop_or_default]
+    /// Lets code outside Yew press the buttons.
     pub commands: Commands,
 }
 
 /// The session and the actions on it, as the context gives them.
 #[derive(Clone, PartialEq)]
 pub struct Auth {
+    /// What the sign-in shows now.
     pub screen: Screen,
+    /// The configuration, once read and valid.
     pub config: Option<Rc<Config>>,
+    /// How sign-in opens.
     pub mode: SignInMode,
+    /// Starts a sign-in (call it from a click: popups need one).
     pub sign_in: Callback<()>,
     /// Sign in by redirect whatever the mode: offered when a sign-in window was closed or blocked.
     pub sign_in_redirect: Callback<()>,
+    /// Signs out.
     pub sign_out: Callback<()>,
     /// Gives up waiting for the sign-in window (which may be out of this page's sight, behind a
     /// host's Cross-Origin-Opener-Policy): its pending request is deleted.
@@ -127,6 +143,7 @@ pub struct Auth {
 }
 
 impl Auth {
+    /// The session, while signed in.
     pub fn session(&self) -> Option<Rc<Session>> {
         self.screen.session().cloned()
     }
@@ -144,8 +161,10 @@ pub fn use_auth() -> Auth {
 }
 
 #[derive(Properties, PartialEq)]
+/// The gates' properties.
 pub struct GateProps {
     #[prop_or_default]
+    /// What the provider wraps.
     pub children: Html,
 }
 

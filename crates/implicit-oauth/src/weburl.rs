@@ -90,6 +90,7 @@ fn parse(input: &str, base: Option<&str>) -> Result<Parsed, ParseError> {
 }
 
 impl Url {
+    /// Parses an absolute URL.
     pub fn parse(input: &str) -> Result<Url, ParseError> {
         parse(input, None).map(Url::from)
     }
@@ -99,6 +100,7 @@ impl Url {
         parse(reference, Some(&self.href)).map(Url::from)
     }
 
+    /// The scheme, without `:`.
     pub fn scheme(&self) -> &str {
         &self.scheme
     }
@@ -131,18 +133,22 @@ impl Url {
         &self.origin
     }
 
+    /// Whether both URLs have the same origin (scheme, host and port).
     pub fn same_origin(&self, other: &Url) -> bool {
         self.origin != "null" && self.origin == other.origin
     }
 
+    /// The path.
     pub fn path(&self) -> &str {
         &self.path
     }
 
+    /// The query, without `?`.
     pub fn query(&self) -> Option<&str> {
         self.query.as_deref()
     }
 
+    /// The fragment, without `#`.
     pub fn fragment(&self) -> Option<&str> {
         self.fragment.as_deref()
     }
@@ -171,11 +177,13 @@ impl Url {
         self
     }
 
+    /// Replaces the query.
     pub fn set_query(&mut self, query: Option<&str>) {
         self.query = query.map(str::to_owned);
         self.serialize();
     }
 
+    /// The serialized URL.
     pub fn as_str(&self) -> &str {
         &self.href
     }

@@ -11,7 +11,9 @@ use thiserror::Error;
 
 /// A ready-to-send GET. Its `Debug` shows only the path: the URL may carry the token.
 pub struct ApiRequest {
+    /// The URL, with the token in its query under the query transport.
     pub url: Url,
+    /// Headers to send: `Authorization` and the account header under the header transport.
     pub headers: Vec<(String, String)>,
 }
 
@@ -25,28 +27,44 @@ impl fmt::Debug for ApiRequest {
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
 pub enum ApiError {
     #[error("The provider no longer accepts this sign-in. Please sign in again.")]
+    /// 401: the token is dead (expired or revoked); the session ends.
     Unauthorized,
     #[error("You do not have permission for this: {0}")]
+    /// 403: signed in, but not allowed; the provider's message.
     Forbidden(String),
     #[error("The provider answered with an error (HTTP {status}): {message}")]
-    Http { status: u16, message: String },
+    /// Another error status, with the provider's message (a sentence, never markup).
+    Http {
+        /// The HTTP status.
+        status: u16,
+        /// The provider's message, shortened.
+        message: String,
+    },
     #[error("The provider could not be reached. Check your connection and try again.")]
+    /// The request never got an answer (offline, DNS, CORS refused).
     Network,
     #[error("The provider took longer than {0} s to answer. Try again.")]
+    /// No answer within the configured seconds.
     Timeout(u32),
     #[error("The provider's answer could not be read.")]
+    /// An answer that is not the JSON expected.
     Malformed,
     #[error("Refused to send the token to {0}: it is not the configured API origin.")]
+    /// A URL off the API origins; nothing was sent.
     ForeignOrigin(String),
     #[error("The provider is limiting requests and did not recover after several waits. Try again in a minute.")]
+    /// 429 after every bounded wait.
     RateLimited,
     #[error("The provider asks for a pause of {} minutes before the next request. Try again then.", .0.div_ceil(60))]
+    /// 429 with a `Retry-After` too long to wait out (seconds).
     RateLimitedFor(u64),
     #[error("The provider answered with a redirect to elsewhere, which is not followed: the token goes to the configured API origin only.")]
+    /// A 3xx, which is never followed with the token.
     Redirected,
     #[error(
         "No account was chosen, so the provider cannot answer. Choose an account and try again."
     )]
+    /// The provider needs an account id and none was chosen.
     NoAccount,
 }
 
@@ -76,17 +94,22 @@ pub fn authorize(
     }
     let token = session.access_token.secret();
     let mut headers = Vec::new();
-    match config.token_transport {
-        TokenTransport::Query => {
-            url.append_pair(&config.token_param, token);
-            if let (Some(id), Some(param)) = (account_id, &config.account_param) {
+    match &config.transport {
+        TokenTransport::Query {
+            token_param,
+            account_param,
+        } => {
+            url.append_pair(token_param, token);
+            if let (Some(id), Some(param)) = (account_id, account_param) {
                 url.append_pair(param, &id.to_string());
             }
         }
-        TokenTransport::Header => {
-            let scheme = &config.auth_scheme;
+        TokenTransport::Header {
+            scheme,
+            account_header,
+        } => {
             headers.push(("Authorization".to_owned(), format!("{scheme} {token}")));
-            if let (Some(id), Some(header)) = (account_id, &config.account_header) {
+            if let (Some(id), Some(header)) = (account_id, account_header) {
                 headers.push((header.clone(), id.to_string()));
             }
         }
@@ -161,7 +184,10 @@ mod tests {
     #[test]
     fn header_transport_puts_no_token_in_the_url() {
         let mut config = sample();
-        config.token_transport = TokenTransport::Header;
+        config.transport = TokenTransport::Header {
+            scheme: "Bearer".into(),
+            account_header: Some("Harvest-Account-Id".into()),
+        };
         let r = request(&config, &session(), "users/me", Some(7)).unwrap();
         assert_eq!(r.url.as_str(), "https://api.harvestapp.com/v2/users/me");
         assert_eq!(

@@ -5,7 +5,7 @@
 //! credentials already in the link are stripped before ours are attached once.
 
 use super::{authorize, ApiError, ApiRequest};
-use crate::oauth::{Config, Session};
+use crate::oauth::{Config, Session, TokenTransport};
 use crate::weburl::Url;
 use serde::Deserialize;
 
@@ -14,20 +14,27 @@ use serde::Deserialize;
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 pub struct Paging {
     #[serde(default)]
+    /// Entries per page.
     pub per_page: Option<u32>,
     #[serde(default)]
+    /// Pages in all, when page-numbered.
     pub total_pages: Option<u32>,
     #[serde(default)]
+    /// Entries in all, when page-numbered.
     pub total_entries: Option<u64>,
     #[serde(default)]
+    /// This page's number, when page-numbered.
     pub page: Option<u32>,
     #[serde(default)]
+    /// Where the next page is.
     pub links: Links,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+/// The `links` object of a list response.
 pub struct Links {
     #[serde(default)]
+    /// The next page's URL; absent or empty on the last page.
     pub next: Option<String>,
 }
 
@@ -46,8 +53,13 @@ const CREDENTIAL_PARAMS: [&str; 2] = ["access_token", "account_id"];
 /// or the ones this configuration sends its token and account under.
 fn is_credential(config: &Config, name: &str) -> bool {
     CREDENTIAL_PARAMS.contains(&name)
-        || name == config.token_param
-        || config.account_param.as_deref() == Some(name)
+        || match &config.transport {
+            TokenTransport::Query {
+                token_param,
+                account_param,
+            } => name == token_param || account_param.as_deref() == Some(name),
+            TokenTransport::Header { .. } => false,
+        }
 }
 
 /// The request for the next page, `None` on the last page.

@@ -23,9 +23,14 @@ pub enum After429 {
     /// Wait this many seconds, then send again.
     Wait(u64),
     /// Stop: the provider keeps refusing. `asked_secs` is what it asked for last.
-    GiveUp { asked_secs: u64 },
+    GiveUp {
+        /// The pause the provider asked for last, in seconds.
+        asked_secs: u64,
+    },
 }
 
+/// What to do after the `retries`-th 429 in a row, given its `Retry-After` header: wait
+/// (bounded) or give up.
 pub fn after_429(retries: u32, retry_after: Option<&str>) -> After429 {
     let secs = retry_after_secs(retry_after);
     if retries >= MAX_RETRIES || secs > MAX_RETRY_AFTER_SECS {

@@ -144,6 +144,7 @@ pub fn remember_account(config: &Config, account_id: u64) {
     }
 }
 
+/// The account this person chose last time with this configuration, if kept.
 pub fn remembered_account(config: &Config) -> Option<u64> {
     storage::get(&account_key(config))?.parse().ok()
 }

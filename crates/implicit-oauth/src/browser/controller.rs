@@ -47,16 +47,29 @@ pub enum SignInMode {
     Redirect,
     /// A sign-in window; the page stays. With `fallback_to_redirect`, a blocked window turns
     /// into a redirect sign-in instead of an error.
-    Popup { fallback_to_redirect: bool },
+    Popup {
+        /// Whether a blocked window turns into a redirect sign-in.
+        fallback_to_redirect: bool,
+    },
 }
 
 /// What the controller tells its host, in order.
 #[derive(Clone, Debug, PartialEq)]
 pub enum AuthEvent {
+    /// A sign-in finished, or a kept session was restored.
     SignedIn,
+    /// The person signed out, or the provider refused the token.
     SignedOut,
+    /// The token's lifetime ran out.
     Expired,
-    Error { code: String, message: String },
+    /// A sign-in failed or the configuration is invalid.
+    Error {
+        /// A stable code: the OAuth error (`access_denied`) or ours (`state_mismatch`,
+        /// `popup_blocked`, `invalid_config`, …).
+        code: String,
+        /// A sentence for the person.
+        message: String,
+    },
 }
 
 /// The event a screen change means for the host, if any.
@@ -130,14 +143,17 @@ impl AuthController {
         AuthController(inner)
     }
 
+    /// What the sign-in shows now.
     pub fn screen(&self) -> Screen {
         self.0.screen.borrow().clone()
     }
 
+    /// The configuration, once read and valid.
     pub fn config(&self) -> Option<Rc<Config>> {
         self.0.config.borrow().clone()
     }
 
+    /// The session, while signed in.
     pub fn session(&self) -> Option<Rc<Session>> {
         self.0.screen.borrow().session().cloned()
     }

@@ -4,12 +4,12 @@
 pub mod api_client;
 pub mod auth;
 pub mod controller;
-pub mod expiry;
-pub mod http;
+pub(crate) mod expiry;
+pub(crate) mod http;
 pub mod location;
-pub mod popup;
-pub mod random;
-pub mod storage;
+pub(crate) mod popup;
+pub(crate) mod random;
+pub(crate) mod storage;
 
 use thiserror::Error;
 
@@ -17,10 +17,13 @@ use thiserror::Error;
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
 pub enum BrowserError {
     #[error("This page is not running in a browser window.")]
+    /// No `window`: not running in a browser page.
     NoWindow,
     #[error("The browser refused {0}.")]
+    /// The browser refused a facility (storage, crypto, history).
     Refused(&'static str),
     #[error("This provider has no sign-in for browser apps: paste an access token instead.")]
+    /// The provider has no browser grant.
     NoSignIn,
 }
 

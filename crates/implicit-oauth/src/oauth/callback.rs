@@ -56,6 +56,7 @@ enum Outcome {
 pub struct ProviderError {
     /// The error code, e.g. `access_denied`.
     pub error: String,
+    /// `error_description`, if given (shown as text, never as markup).
     pub description: Option<String>,
     /// Only kept when it is an `https:` URL: anything else (`javascript:`, `http:`) is dropped
     /// so it can never become a link.
@@ -67,32 +68,45 @@ pub struct ProviderError {
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
 pub enum CallbackError {
     #[error("The sign-in response repeats the parameter `{0}`, so it cannot be trusted.")]
+    /// A response parameter appeared twice: ambiguous, so refused.
     DuplicateParameter(&'static str),
     #[error(
         "The sign-in response has no `state`, so it cannot be matched to a sign-in started here."
     )]
+    /// No `state`: the response cannot be tied to a request.
     MissingState,
     #[error("This sign-in response does not belong to a sign-in started in this tab, or it was already used.")]
+    /// No sign-in was started here (or it was already finished).
     NoPendingRequest,
     #[error("The sign-in response does not match the sign-in started in this tab.")]
+    /// `state` is not the one this page sent: a forged or stale response.
     StateMismatch,
     #[error("The sign-in took longer than 10 minutes and has expired.")]
+    /// The sign-in started more than ten minutes ago.
     PendingExpired,
     #[error("The sign-in response came back for a different provider than the one asked.")]
+    /// The pending request belongs to another provider.
     WrongProvider,
     #[error("The sign-in response arrived at another provider's callback address, so it cannot complete this sign-in.")]
+    /// The response did not arrive on the request's redirect URI path.
     WrongCallbackPath,
     #[error("The provider did not complete the sign-in ({}).", .0.error)]
+    /// The provider reported an error (`access_denied`, …).
     Provider(Box<ProviderError>),
     #[error("The sign-in response lacks `{0}`.")]
+    /// A required parameter (`access_token`, `token_type`) is missing.
     MissingParameter(&'static str),
     #[error("The provider issued a token of a type this app cannot use (only bearer tokens are supported).")]
+    /// `token_type` is not `bearer`.
     UnsupportedTokenType,
     #[error("The sign-in response has an unreadable `expires_in`.")]
+    /// `expires_in` is not a plain number of seconds.
     InvalidExpiresIn,
     #[error("The sign-in window was closed before the sign-in finished.")]
+    /// The person closed the sign-in window.
     PopupClosed,
     #[error("The browser blocked the sign-in window. Allow pop-ups for this site, or sign in on this page.")]
+    /// The browser blocked the sign-in window.
     PopupBlocked,
 }
 
@@ -177,6 +191,7 @@ impl Response {
         self
     }
 
+    /// Whether this response carries `pending`'s `state` (compared in constant time).
     pub fn answers(&self, pending: &PendingRequest) -> bool {
         self.state
             .as_ref()
@@ -187,6 +202,7 @@ impl Response {
 /// A callback that passed every check.
 #[derive(Debug, PartialEq)]
 pub struct Completed {
+    /// The new session.
     pub session: Session,
     /// The in-app route saved before leaving for the provider.
     pub return_to: String,

@@ -10,14 +10,34 @@ use crate::weburl::Url;
 use serde::Deserialize;
 use thiserror::Error;
 
-/// How the access token travels with an API request. One per request, never both.
+/// How the access token travels with an API request: one way per configuration, never both.
+/// Each way carries only the names it uses, so a header scheme on a query transport (or the
+/// reverse) cannot be written down.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TokenTransport {
+    /// `?access_token=…&account_id=…` under the given names: Harvest's documented mode for
+    /// browser tokens. A simple GET, so no CORS preflight; requests always use `no-store`.
+    Query {
+        /// The query parameter that carries the token (`access_token`).
+        token_param: String,
+        /// The query parameter that names the account a call acts on (`account_id`), if any.
+        account_param: Option<String>,
+    },
+    /// `Authorization: {scheme} …` (RFC 6750 §2.1), plus the provider's account header.
+    Header {
+        /// The scheme word (`Bearer`; AppHarbor documents `BEARER`).
+        scheme: String,
+        /// The header that names the account a call acts on (`Harvest-Account-Id`), if any.
+        account_header: Option<String>,
+    },
+}
+
+/// `token_transport` in `config.json` and in a preset: which of [`TokenTransport`]'s ways, its
+/// names coming from their own fields.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum TokenTransport {
-    /// `?access_token=…&account_id=…`: Harvest's documented mode for browser tokens. A simple GET,
-    /// so no CORS preflight; requests always use `cache: no-store`.
+pub(crate) enum TransportKind {
     Query,
-    /// `Authorization: Bearer …` (RFC 6750 §2.1), plus the provider's account header.
     Header,
 }
 
@@ -33,7 +53,7 @@ pub enum TokenStorage {
 
 /// `config.json` as written by a deployer: a preset's name and any of its fields overridden.
 /// Unknown fields are rejected, so a typo is an error instead of a silently ignored setting.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
     #[serde(default)]
@@ -59,7 +79,7 @@ struct RawConfig {
     #[serde(default)]
     accounts_url: Option<String>,
     #[serde(default)]
-    token_transport: Option<TokenTransport>,
+    token_transport: Option<TransportKind>,
     #[serde(default)]
     auth_scheme: Option<String>,
     #[serde(default)]
@@ -74,25 +94,29 @@ struct RawConfig {
     profile_path: Option<String>,
     #[serde(default)]
     view: Option<View>,
-    #[serde(default = "default_storage")]
-    token_storage: TokenStorage,
+    #[serde(default)]
+    token_storage: Option<TokenStorage>,
     #[serde(default)]
     rate_limit: Option<RateLimitConfig>,
     #[serde(default)]
     personal_access_token: bool,
-    #[serde(default = "default_timeout")]
-    request_timeout_seconds: u32,
+    #[serde(default)]
+    request_timeout_seconds: Option<u32>,
+    /// Set by [`ConfigBuilder::token_transport`] only: the whole transport, names and all.
+    #[serde(skip)]
+    transport: Option<TokenTransport>,
 }
 
-fn default_timeout() -> u32 {
-    30
-}
+/// An API request still unanswered after this long is abandoned, unless configured otherwise.
+const DEFAULT_TIMEOUT_SECONDS: u32 = 30;
 
 /// Requests the client allows itself per rolling window (Harvest: 100 per 15 s).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RateLimitConfig {
+    /// Requests allowed per window.
     pub requests: u32,
+    /// The window, in seconds (1 to 3600).
     pub per_seconds: u32,
 }
 
@@ -105,63 +129,63 @@ impl Default for RateLimitConfig {
     }
 }
 
-fn default_storage() -> TokenStorage {
-    TokenStorage::Memory
-}
-
 /// Where the implicit grant sends the person, and where it comes back.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Redirect {
+    /// The client id the provider issued for this app.
     pub client_id: String,
+    /// The provider's authorize endpoint.
     pub authorize_url: Url,
     /// Each provider has its own: a callback is accepted only on the path of the request's
     /// redirect URI, so a response delivered to another provider's callback completes nothing.
     pub redirect_uri: Url,
 }
 
-/// A validated configuration. Holding one means every rule below has passed.
+/// A validated configuration. Holding one means every rule below has passed: build one with
+/// [`Config::from_json`] (`config.json`) or [`Config::builder`], and read it through its
+/// accessors.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Config {
     /// The preset this configuration started from (`generic` when none was named).
-    pub preset: &'static str,
+    pub(crate) preset: &'static str,
     /// Short id (`[a-z0-9-]`) that namespaces storage keys and binds callbacks to a provider.
-    pub provider: String,
+    pub(crate) provider: String,
     /// The provider's name as the person knows it ("Harvest", "Aha!").
-    pub title: String,
+    pub(crate) title: String,
     /// `None` for providers without a browser grant: the person pastes a token instead.
-    pub redirect: Option<Redirect>,
-    pub scopes: Vec<String>,
+    pub(crate) redirect: Option<Redirect>,
+    pub(crate) scopes: Vec<String>,
     /// Base of the provider's API, e.g. `https://api.harvestapp.com/v2`. Tokens go to this
     /// origin (and the accounts URL's) only.
-    pub api_base: Url,
-    pub accounts_url: Option<Url>,
-    pub token_transport: TokenTransport,
-    pub auth_scheme: String,
-    pub token_param: String,
-    pub account_param: Option<String>,
-    pub account_header: Option<String>,
+    pub(crate) api_base: Url,
+    pub(crate) accounts_url: Option<Url>,
+    pub(crate) transport: TokenTransport,
     /// Which product's accounts the scope names (`harvest:1`, `forecast:2`), if any.
-    pub account_product: Option<Product>,
-    pub granted_scopes_header: Option<String>,
-    pub profile_path: String,
-    pub view: View,
-    pub token_storage: TokenStorage,
-    pub rate_limit: RateLimitConfig,
+    pub(crate) account_product: Option<Product>,
+    pub(crate) granted_scopes_header: Option<String>,
+    pub(crate) profile_path: String,
+    pub(crate) view: View,
+    pub(crate) token_storage: TokenStorage,
+    pub(crate) rate_limit: RateLimitConfig,
     /// Offer "paste a personal access token" on the signed-out screen (Harvest's other way in).
     /// Always on for providers whose only way in is a pasted token.
-    pub personal_access_token: bool,
+    pub(crate) personal_access_token: bool,
     /// An API request still unanswered after this long is abandoned with a clear message.
-    pub request_timeout_seconds: u32,
+    pub(crate) request_timeout_seconds: u32,
 }
 
 /// What is wrong with `config.json`, and where.
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
 pub enum ConfigError {
+    /// Not JSON, or JSON with an unknown field or a value of the wrong type.
     #[error("config.json is not valid JSON for this app: {0}")]
     Syntax(String),
+    /// A field broke a rule.
     #[error("config.json, field `{field}`: {problem}")]
     Field {
+        /// The field's name in `config.json`.
         field: &'static str,
+        /// What is wrong, and how to fix it.
         problem: String,
     },
 }
@@ -182,6 +206,110 @@ impl Config {
         let raw: RawConfig =
             serde_json::from_str(text).map_err(|e| ConfigError::Syntax(e.to_string()))?;
         Self::validate(raw)
+    }
+
+    /// Starts a typed configuration from a preset (`"harvest"`, `"generic"`, …; see
+    /// `docs/providers/`); [`ConfigBuilder::build`] checks it by the same rules as
+    /// [`Config::from_json`], naming `config.json`'s field for whatever is wrong.
+    ///
+    /// ```
+    /// use implicit_oauth::oauth::{Config, TokenStorage};
+    /// let config = Config::builder("harvest")
+    ///     .client_id("my-client-id")
+    ///     .redirect_uri("https://example.com/callback.html")
+    ///     .token_storage(TokenStorage::Session)
+    ///     .build()?;
+    /// assert_eq!(config.title(), "Harvest");
+    /// # Ok::<(), implicit_oauth::oauth::ConfigError>(())
+    /// ```
+    pub fn builder(preset: &str) -> ConfigBuilder {
+        ConfigBuilder(RawConfig {
+            preset: Some(preset.to_owned()),
+            ..RawConfig::default()
+        })
+    }
+
+    /// The preset this configuration started from (`"generic"` when none was named).
+    pub fn preset(&self) -> &'static str {
+        self.preset
+    }
+
+    /// Short id (`[a-z0-9-]`) that namespaces storage keys and binds callbacks to a provider.
+    pub fn provider(&self) -> &str {
+        &self.provider
+    }
+
+    /// The provider's name as the person knows it ("Harvest", "Aha!").
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+
+    /// Where the implicit grant sends the person and where they come back; `None` for
+    /// providers without a browser grant, where the person pastes a token instead.
+    pub fn redirect(&self) -> Option<&Redirect> {
+        self.redirect.as_ref()
+    }
+
+    /// The scopes asked for.
+    pub fn scopes(&self) -> &[String] {
+        &self.scopes
+    }
+
+    /// Base of the provider's API; the token goes to this origin (and the accounts URL's) only.
+    pub fn api_base(&self) -> &Url {
+        &self.api_base
+    }
+
+    /// The endpoint listing the accounts a token grants (Harvest ID's), if any.
+    pub fn accounts_url(&self) -> Option<&Url> {
+        self.accounts_url.as_ref()
+    }
+
+    /// How the token travels with API requests.
+    pub fn token_transport(&self) -> &TokenTransport {
+        &self.transport
+    }
+
+    /// Which product's accounts the scope names (`harvest:1`, `forecast:2`), if any: API calls
+    /// then need an account.
+    pub fn account_product(&self) -> Option<Product> {
+        self.account_product
+    }
+
+    /// A response header listing the scopes the token really has (App.net: `X-OAuth-Scopes`).
+    pub fn granted_scopes_header(&self) -> Option<&str> {
+        self.granted_scopes_header.as_deref()
+    }
+
+    /// The "who am I" endpoint, relative to the API base.
+    pub fn profile_path(&self) -> &str {
+        &self.profile_path
+    }
+
+    /// What a signed-in screen shows for this provider.
+    pub fn view(&self) -> View {
+        self.view
+    }
+
+    /// Where the session is kept between page loads.
+    pub fn token_storage(&self) -> TokenStorage {
+        self.token_storage
+    }
+
+    /// Requests the client allows itself per rolling window.
+    pub fn rate_limit(&self) -> RateLimitConfig {
+        self.rate_limit
+    }
+
+    /// Whether pasting a personal access token is offered (always, for providers whose only
+    /// way in it is).
+    pub fn personal_access_token(&self) -> bool {
+        self.personal_access_token
+    }
+
+    /// An API request still unanswered after this many seconds is abandoned.
+    pub fn request_timeout_seconds(&self) -> u32 {
+        self.request_timeout_seconds
     }
 
     fn validate(raw: RawConfig) -> Result<Self, ConfigError> {
@@ -273,21 +401,48 @@ impl Config {
                 "use {\"requests\": N, \"per_seconds\": S} with N ≥ 1 and 1 ≤ S ≤ 3600",
             ));
         }
-        if !(1..=600).contains(&raw.request_timeout_seconds) {
+        let request_timeout_seconds = raw
+            .request_timeout_seconds
+            .unwrap_or(DEFAULT_TIMEOUT_SECONDS);
+        if !(1..=600).contains(&request_timeout_seconds) {
             return Err(field("request_timeout_seconds", "use 1 to 600 seconds"));
         }
-        let auth_scheme = raw.auth_scheme.unwrap_or_else(|| preset.auth_scheme.into());
-        if !is_scheme_word(&auth_scheme) {
-            return Err(field(
-                "auth_scheme",
-                "use one word of letters, e.g. \"Bearer\"",
-            ));
+        // Every name config.json gives is checked, the unused way's too: a malformed name is a
+        // mistake to report, not a setting to drop silently.
+        for (name, given) in [
+            ("token_param", &raw.token_param),
+            ("account_param", &raw.account_param),
+            ("account_header", &raw.account_header),
+        ] {
+            name_field(name, given.clone(), None)?;
         }
-        let token_param = name_field("token_param", raw.token_param, Some(preset.token_param))?
-            .unwrap_or_default();
-        let account_param = name_field("account_param", raw.account_param, preset.account_param)?;
-        let account_header =
-            name_field("account_header", raw.account_header, preset.account_header)?;
+        if let Some(scheme) = raw.auth_scheme.clone() {
+            header_transport(Some(scheme), None, None, None)?;
+        }
+        let transport = match raw.transport {
+            Some(TokenTransport::Query {
+                token_param,
+                account_param,
+            }) => query_transport(Some(token_param), account_param, None, None)?,
+            Some(TokenTransport::Header {
+                scheme,
+                account_header,
+            }) => header_transport(Some(scheme), account_header, None, None)?,
+            None => match raw.token_transport.unwrap_or(preset.token_transport) {
+                TransportKind::Query => query_transport(
+                    raw.token_param,
+                    raw.account_param,
+                    Some(preset.token_param),
+                    preset.account_param,
+                )?,
+                TransportKind::Header => header_transport(
+                    raw.auth_scheme,
+                    raw.account_header,
+                    Some(preset.auth_scheme),
+                    preset.account_header,
+                )?,
+            },
+        };
         let granted_scopes_header = name_field(
             "granted_scopes_header",
             raw.granted_scopes_header,
@@ -314,19 +469,15 @@ impl Config {
             scopes: raw.scopes,
             api_base,
             accounts_url,
-            token_transport: raw.token_transport.unwrap_or(preset.token_transport),
-            auth_scheme,
-            token_param,
-            account_param,
-            account_header,
+            transport,
             account_product: preset.account_product,
             granted_scopes_header,
             profile_path,
             view: raw.view.unwrap_or(preset.view),
-            token_storage: raw.token_storage,
+            token_storage: raw.token_storage.unwrap_or(TokenStorage::Memory),
             rate_limit,
             personal_access_token: raw.personal_access_token || grant == Grant::Paste,
-            request_timeout_seconds: raw.request_timeout_seconds,
+            request_timeout_seconds,
         })
     }
 
@@ -402,6 +553,128 @@ impl Config {
     }
 }
 
+/// A typed [`Config`] under construction: start with [`Config::builder`], set what differs from
+/// the preset, then [`build`](ConfigBuilder::build). Each setter is `config.json`'s field of the
+/// same name.
+#[derive(Debug)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ConfigBuilder(RawConfig);
+
+impl ConfigBuilder {
+    /// The short id (`[a-z0-9-]`, ≤ 40) that namespaces storage and binds callbacks.
+    pub fn provider(mut self, id: impl Into<String>) -> Self {
+        self.0.provider = Some(id.into());
+        self
+    }
+
+    /// The provider's name as the person knows it.
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.0.title = Some(title.into());
+        self
+    }
+
+    /// The account subdomain a preset's URLs need (Aha!: `acme` for `acme.aha.io`).
+    pub fn subdomain(mut self, subdomain: impl Into<String>) -> Self {
+        self.0.subdomain = Some(subdomain.into());
+        self
+    }
+
+    /// How the person gets a token.
+    pub fn grant(mut self, grant: Grant) -> Self {
+        self.0.grant = Some(grant);
+        self
+    }
+
+    /// The client id the provider issued for this app.
+    pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
+        self.0.client_id = Some(client_id.into());
+        self
+    }
+
+    /// The provider's authorize endpoint (https; http on loopback only).
+    pub fn authorize_url(mut self, url: impl Into<String>) -> Self {
+        self.0.authorize_url = Some(url.into());
+        self
+    }
+
+    /// This app's callback address, as registered at the provider.
+    pub fn redirect_uri(mut self, url: impl Into<String>) -> Self {
+        self.0.redirect_uri = Some(url.into());
+        self
+    }
+
+    /// The scopes to ask for.
+    pub fn scopes<S: Into<String>>(mut self, scopes: impl IntoIterator<Item = S>) -> Self {
+        self.0.scopes = scopes.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// The base URL of the provider's API.
+    pub fn api_base(mut self, url: impl Into<String>) -> Self {
+        self.0.api_base = Some(url.into());
+        self
+    }
+
+    /// The endpoint that lists the accounts a token grants.
+    pub fn accounts_url(mut self, url: impl Into<String>) -> Self {
+        self.0.accounts_url = Some(url.into());
+        self
+    }
+
+    /// How the token travels, with every name it uses (nothing taken from the preset).
+    pub fn token_transport(mut self, transport: TokenTransport) -> Self {
+        self.0.transport = Some(transport);
+        self
+    }
+
+    /// A response header listing the scopes the token really has.
+    pub fn granted_scopes_header(mut self, header: impl Into<String>) -> Self {
+        self.0.granted_scopes_header = Some(header.into());
+        self
+    }
+
+    /// The "who am I" endpoint, relative to the API base.
+    pub fn profile_path(mut self, path: impl Into<String>) -> Self {
+        self.0.profile_path = Some(path.into());
+        self
+    }
+
+    /// What a signed-in screen shows.
+    pub fn view(mut self, view: View) -> Self {
+        self.0.view = Some(view);
+        self
+    }
+
+    /// Where the session is kept between page loads (default: memory only).
+    pub fn token_storage(mut self, storage: TokenStorage) -> Self {
+        self.0.token_storage = Some(storage);
+        self
+    }
+
+    /// Requests the client allows itself per rolling window.
+    pub fn rate_limit(mut self, limit: RateLimitConfig) -> Self {
+        self.0.rate_limit = Some(limit);
+        self
+    }
+
+    /// Offer pasting a personal access token.
+    pub fn personal_access_token(mut self, offer: bool) -> Self {
+        self.0.personal_access_token = offer;
+        self
+    }
+
+    /// Abandon an API request unanswered after this many seconds (1 to 600; default 30).
+    pub fn request_timeout_seconds(mut self, seconds: u32) -> Self {
+        self.0.request_timeout_seconds = Some(seconds);
+        self
+    }
+
+    /// Checks every rule and returns the configuration, or the first field that breaks one.
+    pub fn build(self) -> Result<Config, ConfigError> {
+        Config::validate(self.0)
+    }
+}
+
 fn field(field: &'static str, problem: &str) -> ConfigError {
     ConfigError::Field {
         field,
@@ -415,6 +688,42 @@ fn is_short_id(value: &str, max: usize) -> bool {
         && value
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// The query transport's names, given or the preset's, checked.
+fn query_transport(
+    token_param: Option<String>,
+    account_param: Option<String>,
+    preset_token_param: Option<&'static str>,
+    preset_account_param: Option<&'static str>,
+) -> Result<TokenTransport, ConfigError> {
+    Ok(TokenTransport::Query {
+        token_param: name_field("token_param", token_param, preset_token_param)?
+            .unwrap_or_default(),
+        account_param: name_field("account_param", account_param, preset_account_param)?,
+    })
+}
+
+/// The header transport's scheme and account header, given or the preset's, checked.
+fn header_transport(
+    scheme: Option<String>,
+    account_header: Option<String>,
+    preset_scheme: Option<&'static str>,
+    preset_account_header: Option<&'static str>,
+) -> Result<TokenTransport, ConfigError> {
+    let scheme = scheme
+        .or(preset_scheme.map(str::to_owned))
+        .unwrap_or_default();
+    if !is_scheme_word(&scheme) {
+        return Err(field(
+            "auth_scheme",
+            "use one word of letters, e.g. \"Bearer\"",
+        ));
+    }
+    Ok(TokenTransport::Header {
+        scheme,
+        account_header: name_field("account_header", account_header, preset_account_header)?,
+    })
 }
 
 fn is_scheme_word(value: &str) -> bool {
@@ -595,10 +904,111 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn the_builder_makes_what_the_same_json_makes() {
+        let built = Config::builder("harvest")
+            .client_id("abc")
+            .redirect_uri("https://app.example/callback")
+            .scopes(["harvest:all"])
+            .token_storage(TokenStorage::Session)
+            .request_timeout_seconds(10)
+            .build()
+            .unwrap();
+        let parsed = preset(serde_json::json!({
+            "preset": "harvest", "client_id": "abc", "redirect_uri": "https://app.example/callback",
+            "scopes": ["harvest:all"], "token_storage": "session", "request_timeout_seconds": 10
+        }))
+        .unwrap();
+        assert_eq!(built, parsed);
+        assert_eq!(built.token_storage(), TokenStorage::Session);
+    }
+
+    #[test]
+    fn the_builder_checks_by_the_same_rules_and_names_the_field() {
+        let base = || {
+            Config::builder("harvest")
+                .client_id("abc")
+                .redirect_uri("https://app.example/callback")
+        };
+        let bad = |b: ConfigBuilder| match b.build() {
+            Err(ConfigError::Field { field, .. }) => field,
+            other => panic!("expected a field error, got {other:?}"),
+        };
+        assert_eq!(
+            bad(base().redirect_uri("http://app.example/cb")),
+            "redirect_uri"
+        );
+        assert_eq!(bad(Config::builder("nope")), "preset");
+        assert_eq!(
+            bad(base().token_transport(TokenTransport::Header {
+                scheme: "Bearer x".into(),
+                account_header: None,
+            })),
+            "auth_scheme"
+        );
+        assert_eq!(
+            bad(base().token_transport(TokenTransport::Query {
+                token_param: "a=b".into(),
+                account_param: None,
+            })),
+            "token_param"
+        );
+    }
+
+    #[test]
+    fn a_typed_transport_is_taken_whole_not_mixed_with_the_presets_names() {
+        let c = Config::builder("harvest")
+            .client_id("abc")
+            .redirect_uri("https://app.example/callback")
+            .token_transport(TokenTransport::Header {
+                scheme: "Bearer".into(),
+                account_header: None,
+            })
+            .build()
+            .unwrap();
+        assert_eq!(
+            c.token_transport(),
+            &TokenTransport::Header {
+                scheme: "Bearer".into(),
+                account_header: None,
+            }
+        );
+        // From config.json, a switched transport takes the preset's names for that way.
+        let c = preset(serde_json::json!({
+            "preset": "harvest", "client_id": "abc", "redirect_uri": "https://app.example/cb",
+            "token_transport": "header"
+        }))
+        .unwrap();
+        assert_eq!(
+            c.transport,
+            TokenTransport::Header {
+                scheme: "Bearer".into(),
+                account_header: Some("Harvest-Account-Id".into()),
+            }
+        );
+        let c = preset(serde_json::json!({
+            "preset": "appharbor", "token_transport": "query", "token_param": "t", "account_param": "a"
+        }))
+        .unwrap();
+        assert_eq!(
+            c.transport,
+            TokenTransport::Query {
+                token_param: "t".into(),
+                account_param: Some("a".into()),
+            }
+        );
+    }
+
+    #[test]
     fn valid_config_gets_memory_storage_and_query_transport_by_default() {
         let c = sample();
         assert_eq!(c.token_storage, TokenStorage::Memory);
-        assert_eq!(c.token_transport, TokenTransport::Query);
+        assert_eq!(
+            c.transport,
+            TokenTransport::Query {
+                token_param: "access_token".into(),
+                account_param: Some("account_id".into()),
+            }
+        );
         assert_eq!(c.provider, "harvest");
     }
 
@@ -734,9 +1144,13 @@ pub(crate) mod tests {
             c.accounts_url.as_ref().unwrap().as_str(),
             "https://id.getharvest.com/api/v2/accounts"
         );
-        assert_eq!(c.token_transport, TokenTransport::Query);
-        assert_eq!(c.account_param.as_deref(), Some("account_id"));
-        assert_eq!(c.account_header.as_deref(), Some("Harvest-Account-Id"));
+        assert_eq!(
+            c.transport,
+            TokenTransport::Query {
+                token_param: "access_token".into(),
+                account_param: Some("account_id".into()),
+            }
+        );
         assert_eq!(c.account_product, Some(Product::Harvest));
         assert_eq!(c.view, View::Harvest);
         assert_eq!(
@@ -759,8 +1173,13 @@ pub(crate) mod tests {
             "https://id.getharvest.com/oauth2/authorize"
         );
         assert_eq!(c.api_base.as_str(), "https://api.forecastapp.com/");
-        assert_eq!(c.token_transport, TokenTransport::Header);
-        assert_eq!(c.account_header.as_deref(), Some("Forecast-Account-ID"));
+        assert_eq!(
+            c.transport,
+            TokenTransport::Header {
+                scheme: "Bearer".into(),
+                account_header: Some("Forecast-Account-ID".into()),
+            }
+        );
         assert_eq!(c.account_product, Some(Product::Forecast));
         assert_eq!(c.profile_path, "whoami");
         assert_eq!(c.view, View::Profile);
@@ -780,7 +1199,13 @@ pub(crate) mod tests {
             "https://acme.aha.io/oauth/authorize"
         );
         assert_eq!(c.api_base.as_str(), "https://acme.aha.io/api/v1");
-        assert_eq!(c.token_transport, TokenTransport::Header);
+        assert_eq!(
+            c.transport,
+            TokenTransport::Header {
+                scheme: "Bearer".into(),
+                account_header: None,
+            }
+        );
         let mut json = base.clone();
         json["subdomain"] = "acme.evil.example/x".into();
         assert_eq!(bad_field(preset(json)), "subdomain");
@@ -804,7 +1229,13 @@ pub(crate) mod tests {
         );
         assert_eq!(c.granted_scopes_header.as_deref(), Some("X-OAuth-Scopes"));
         assert_eq!(c.scopes, ["basic", "stream"]);
-        assert_eq!(c.token_transport, TokenTransport::Header);
+        assert_eq!(
+            c.transport,
+            TokenTransport::Header {
+                scheme: "Bearer".into(),
+                account_header: None,
+            }
+        );
     }
 
     #[test]
@@ -812,7 +1243,13 @@ pub(crate) mod tests {
         let c = preset(serde_json::json!({ "preset": "appharbor" })).unwrap();
         assert!(c.redirect.is_none());
         assert!(c.personal_access_token);
-        assert_eq!(c.auth_scheme, "BEARER");
+        assert_eq!(
+            c.transport,
+            TokenTransport::Header {
+                scheme: "BEARER".into(),
+                account_header: None,
+            }
+        );
         assert_eq!(c.api_base.as_str(), "https://appharbor.com/");
         assert_eq!(c.storage_namespace(), "implicit-oauth:appharbor:paste");
     }
@@ -826,8 +1263,13 @@ pub(crate) mod tests {
         let c = preset(full.clone()).unwrap();
         assert_eq!(c.preset, "generic");
         assert_eq!(c.provider, "generic");
-        assert_eq!(c.token_transport, TokenTransport::Header);
-        assert_eq!(c.auth_scheme, "Bearer");
+        assert_eq!(
+            c.transport,
+            TokenTransport::Header {
+                scheme: "Bearer".into(),
+                account_header: None,
+            }
+        );
         for missing in ["client_id", "authorize_url", "redirect_uri", "api_base"] {
             let mut json = full.clone();
             json.as_object_mut().unwrap().remove(missing);
@@ -849,22 +1291,22 @@ pub(crate) mod tests {
         }))
         .unwrap();
         assert_eq!(
-            (
-                c.provider.as_str(),
-                c.title.as_str(),
-                c.auth_scheme.as_str(),
-                c.token_param.as_str()
-            ),
-            ("harvest-eu", "Harvest (EU)", "Token", "token")
+            (c.provider.as_str(), c.title.as_str()),
+            ("harvest-eu", "Harvest (EU)")
         );
         assert_eq!(
             c.redirect.unwrap().authorize_url.as_str(),
             "https://id.example/authorize"
         );
         assert_eq!(c.api_base.as_str(), "https://api.example/v2");
-        assert_eq!(c.token_transport, TokenTransport::Header);
-        assert_eq!(c.account_param.as_deref(), Some("acct"));
-        assert_eq!(c.account_header.as_deref(), Some("X-Account"));
+        // The header transport takes its own names; the query's are not carried along.
+        assert_eq!(
+            c.transport,
+            TokenTransport::Header {
+                scheme: "Token".into(),
+                account_header: Some("X-Account".into()),
+            }
+        );
         assert_eq!(c.granted_scopes_header.as_deref(), Some("X-Scopes"));
         assert_eq!(
             (c.profile_path.as_str(), c.view),

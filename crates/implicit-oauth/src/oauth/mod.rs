@@ -4,7 +4,7 @@
 pub mod callback;
 pub mod config;
 pub mod pending;
-pub mod preset;
+pub(crate) mod preset;
 pub mod scope;
 pub mod secret;
 pub mod session;

@@ -15,14 +15,21 @@ use serde::{Deserialize, Serialize};
 pub const MAX_AGE_MS: u64 = 10 * 60 * 1000;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// A sign-in that was started and not yet answered, kept in `sessionStorage` until its
+/// response arrives (at most ten minutes).
 pub struct PendingRequest {
+    /// The random `state` sent with it.
     pub state: State,
+    /// The configuration's provider id.
     pub provider: String,
+    /// The redirect URI it was sent with; the response must arrive on its path.
     pub redirect_uri: String,
+    /// The scopes asked for.
     pub scopes: Vec<String>,
     /// The in-app route to show after sign-in. Chosen by the app before leaving, never by the
     /// callback URL, so the callback cannot redirect anywhere (no open redirect).
     pub return_to: String,
+    /// When it was made (ms since the epoch).
     pub created_at_ms: u64,
 }
 
@@ -67,6 +74,7 @@ impl PendingRequest {
             || self.created_at_ms > now_ms + 60_000
     }
 
+    /// The stored form.
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).expect("a pending request always serializes")
     }

@@ -4,7 +4,7 @@
 //! may override any field of it; the `generic` row has no URLs, so a deployer supplies them for
 //! any RFC 6749 server. Adding a provider means adding a row (and a page under `docs/providers/`).
 
-use super::config::TokenTransport;
+use super::config::TransportKind;
 use super::scope::Product;
 
 /// How a person gets a token for this provider.
@@ -37,7 +37,7 @@ pub struct Preset {
     pub authorize_url: Option<&'static str>,
     pub api_base: Option<&'static str>,
     pub accounts_url: Option<&'static str>,
-    pub token_transport: TokenTransport,
+    pub token_transport: TransportKind,
     /// The scheme word of the `Authorization` header (`Bearer`; AppHarbor documents `BEARER`).
     pub auth_scheme: &'static str,
     /// The query parameter that carries the token with the query transport.
@@ -63,7 +63,7 @@ const BASE: Preset = Preset {
     authorize_url: None,
     api_base: None,
     accounts_url: None,
-    token_transport: TokenTransport::Header,
+    token_transport: TransportKind::Header,
     auth_scheme: "Bearer",
     token_param: "access_token",
     account_param: None,
@@ -85,7 +85,7 @@ pub const PRESETS: &[Preset] = &[
         api_base: Some("https://api.harvestapp.com/v2"),
         accounts_url: Some("https://id.getharvest.com/api/v2/accounts"),
         // Harvest's documented mode for browser tokens (CORS without a preflight).
-        token_transport: TokenTransport::Query,
+        token_transport: TransportKind::Query,
         account_param: Some("account_id"),
         account_header: Some("Harvest-Account-Id"),
         account_product: Some(Product::Harvest),

@@ -10,7 +10,9 @@ pub struct Scope(Vec<String>);
 /// A Harvest ID product whose accounts a scope names (`harvest:123`, `forecast:456`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Product {
+    /// Harvest (`harvest:ID` scopes).
     Harvest,
+    /// Forecast (`forecast:ID` scopes).
     Forecast,
 }
 
@@ -36,8 +38,11 @@ impl Product {
 /// endpoint" (`harvest:all`, `forecast:all`, `all`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AccountScope {
+    /// Harvest account ids, in scope order.
     pub harvest: Vec<u64>,
+    /// Forecast account ids, in scope order.
     pub forecast: Vec<u64>,
+    /// The scope is `all` (or names none): ask the accounts endpoint.
     pub ask: bool,
 }
 
@@ -62,14 +67,17 @@ impl Scope {
         )
     }
 
+    /// A scope from its tokens.
     pub fn from_tokens(tokens: &[String]) -> Self {
         Scope(tokens.to_vec())
     }
 
+    /// The scope's tokens, in order.
     pub fn tokens(&self) -> &[String] {
         &self.0
     }
 
+    /// Whether the scope has no tokens.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

@@ -20,6 +20,7 @@ pub struct State(String);
 macro_rules! redacted {
     ($ty:ident, $label:literal) => {
         impl $ty {
+            /// Wraps a secret value; it is never printed by `Debug`.
             pub fn new(value: impl Into<String>) -> Self {
                 Self(value.into())
             }

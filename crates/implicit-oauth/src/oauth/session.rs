@@ -5,16 +5,21 @@ use super::secret::AccessToken;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// A signed-in session: the token and what came with it.
 pub struct Session {
+    /// The configuration's provider id.
     pub provider: String,
+    /// The access token (redacted in `Debug`).
     pub access_token: AccessToken,
     /// Wall-clock instant (ms since the Unix epoch) after which the token is dead; `None` when
     /// the provider gave no `expires_in` (e.g. AppHarbor's non-expiring tokens).
     pub expires_at_ms: Option<u64>,
+    /// The granted scope (as the provider reported it, else as asked).
     pub scope: Scope,
 }
 
 impl Session {
+    /// Whether the token's lifetime has run out at `now_ms`.
     pub fn is_expired(&self, now_ms: u64) -> bool {
         self.expires_at_ms.is_some_and(|at| now_ms >= at)
     }
@@ -24,6 +29,7 @@ impl Session {
         self.expires_at_ms.map(|at| at.saturating_sub(now_ms))
     }
 
+    /// The stored form (only with `token_storage: "session"`).
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).expect("a session always serializes")
     }

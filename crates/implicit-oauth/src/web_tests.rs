@@ -1,12 +1,11 @@
 //! The browser layer and the Yew face, inside headless Chromium (`wasm-bindgen-test`).
-#![cfg(target_arch = "wasm32")]
 
-use implicit_oauth::browser::auth::Via;
-use implicit_oauth::browser::{auth, location, now_ms, random, storage};
-use implicit_oauth::oauth::callback;
-use implicit_oauth::oauth::pending::MAX_AGE_MS;
-use implicit_oauth::oauth::{CallbackError, Config, PendingRequest};
-use implicit_oauth::ui::{
+use crate::browser::auth::Via;
+use crate::browser::{auth, location, now_ms, random, storage};
+use crate::oauth::callback;
+use crate::oauth::pending::MAX_AGE_MS;
+use crate::oauth::{CallbackError, Config, PendingRequest};
+use crate::ui::{
     use_auth, AuthProvider, Authenticated, Command, Commands, ConfigSource, NotAuthenticated,
     PendingCallback,
 };
@@ -44,12 +43,12 @@ fn set_url(suffix: &str) {
 fn finish(
     config: &Config,
     arrival: location::Arrival,
-) -> Result<implicit_oauth::oauth::Completed, CallbackError> {
+) -> Result<crate::oauth::Completed, CallbackError> {
     let response = location::take_callback(arrival).expect("a callback in the URL")?;
     auth::finish_sign_in(config, response)
 }
 
-fn state_of(authorize_url: &implicit_oauth::weburl::Url) -> String {
+fn state_of(authorize_url: &crate::weburl::Url) -> String {
     authorize_url
         .query_pairs()
         .into_iter()
@@ -455,9 +454,9 @@ async fn gates_and_hook_follow_a_completed_sign_in_and_a_host_sign_out() {
 
 mod url_conformance {
     //! The URL cases the native tests also run, here against the browser's own parser.
-    use implicit_oauth::weburl::Url;
+    use crate::weburl::Url;
     use wasm_bindgen_test::wasm_bindgen_test;
-    include!("../src/weburl/cases.rs");
+    include!("weburl/cases.rs");
 
     #[wasm_bindgen_test]
     fn the_shared_url_cases_hold_in_the_browser() {
