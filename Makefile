@@ -31,5 +31,5 @@ size: dist
 	scripts/size.sh
 
 ## bench: measurements (not part of make test): sizes beside the JavaScript peers; writes BENCHMARKS.md.
-bench: dist
+bench: dist npm
 	bench/run.sh

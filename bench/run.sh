@@ -21,12 +21,15 @@ if ! (command -v twiggy >/dev/null && twiggy --version | grep -q " 0.8.0"); then
   cargo install --locked twiggy --version 0.8.0
 fi
 
-size=$(node bench/size.mjs dist "$PEERS")
+size=$(node bench/size.mjs dist "$PEERS" packages/implicit-oauth)
 echo "$size"
 # trunk's release build leaves cargo's own output, with function names, in the target dir.
-WASM=target/wasm32-unknown-unknown/release/implicit-oauth.wasm
+WASM=target/wasm32-unknown-unknown/release/implicit-oauth-app.wasm
+PACKAGE_WASM=target/wasm32-unknown-unknown/release/implicit_oauth.wasm
 breakdown=$(twiggy top -n 1000000 -f csv "$WASM" | node bench/twiggy.mjs)
 echo "$breakdown"
+package_breakdown=$(twiggy top -n 1000000 -f csv "$PACKAGE_WASM" | node bench/twiggy.mjs)
+echo "$package_breakdown"
 
 # Timings on a small machine move with whatever else runs. The builds above leave it busy for
 # a while: wait (up to 2 minutes) for the 1-minute load average to fall below the core count,
@@ -67,6 +70,10 @@ machine="$(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' 
   echo "types counts as \`implicit_oauth\` (\`Config::from_json\` alone is one of the largest items)."
   echo
   echo "$breakdown"
+  echo
+  echo "The npm package's wasm (\`$PACKAGE_WASM\`, the crate with feature \`js\` and no Yew):"
+  echo
+  echo "$package_breakdown"
   echo
   echo "$browser"
 } > BENCHMARKS.md

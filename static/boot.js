@@ -8,7 +8,7 @@
 const here = import.meta.url;
 const config = new URL("config.json", here).href;
 // Start fetching config.json now, beside the wasm, instead of after it has started; the app
-// takes this response (hand_over_config_fetch in src/browser/controller.rs). The same settings
+// takes this response (hand_over_config_fetch in crates/implicit-oauth/src/browser/controller.rs). The same settings
 // as the app's own requests: not cached, no cookies, no Referer.
 const early = fetch(config, { cache: "no-store", credentials: "omit", referrerPolicy: "no-referrer" });
 early.catch(() => {}); // a failure is reported by the app, not as an unhandled rejection

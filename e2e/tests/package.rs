@@ -463,3 +463,35 @@ async fn the_headless_client_signs_in_calls_the_api_and_signs_out_with_no_ui_of_
     assert_eq!(env.all_storage().await, "[[],[]]");
     env.close().await;
 }
+
+#[tokio::test]
+async fn the_packages_element_takes_no_configuration_from_another_origin() {
+    let elsewhere = e2e::Elsewhere::start().await;
+    let env = env_for(plain_project()).await;
+    let page = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>spoofed</title>\
+         <script type=\"module\" src=\"./node_modules/implicit-oauth/element.js\"></script></head>\
+         <body><implicit-oauth-login config=\"{}/config.json\"></implicit-oauth-login></body></html>",
+        elsewhere.origin
+    );
+    std::fs::write(env.plain_site_dir().unwrap().join("spoofed.html"), page).unwrap();
+    env.open("spoofed.html").await;
+    let shown = env
+        .poll(
+            "const s = document.querySelector('implicit-oauth-login')?.shadowRoot?.querySelector('[part=status]');\
+             return s?.dataset.kind === 'error' ? s.textContent : null",
+            e2e::PATIENCE,
+        )
+        .await;
+    assert!(
+        shown.as_str().unwrap().contains("this page's origin"),
+        "{shown}"
+    );
+    assert_eq!(
+        env.count("implicit-oauth-login").await,
+        1,
+        "the element stays, showing why"
+    );
+    assert!(elsewhere.requests().is_empty(), "{:?}", elsewhere.requests());
+    env.close().await;
+}
