@@ -492,6 +492,10 @@ async fn the_packages_element_takes_no_configuration_from_another_origin() {
         1,
         "the element stays, showing why"
     );
-    assert!(elsewhere.requests().is_empty(), "{:?}", elsewhere.requests());
+    assert!(
+        elsewhere.requests().is_empty(),
+        "{:?}",
+        elsewhere.requests()
+    );
     env.close().await;
 }
