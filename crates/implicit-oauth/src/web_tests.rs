@@ -305,7 +305,7 @@ fn a_pending_request_older_than_ten_minutes_is_rejected() {
     );
     storage::set(
         &format!("{}:pending", config.storage_namespace()),
-        &old.to_json(),
+        &old.to_stored(),
     );
     set_url(&format!(
         "?state={}&access_token=t&token_type=bearer",

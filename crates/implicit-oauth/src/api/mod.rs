@@ -6,6 +6,8 @@ pub mod rate_limit;
 
 use crate::oauth::{Config, Session, TokenTransport};
 use crate::weburl::Url;
+use serde::de::{self, Visitor};
+use serde::Deserialize;
 use std::fmt;
 use thiserror::Error;
 
@@ -117,28 +119,94 @@ pub fn authorize(
     Ok(ApiRequest { url, headers })
 }
 
+/// The fields of an error body read for a message, whichever a provider uses. Read into these
+/// three lenient fields rather than a whole `serde_json::Value` tree, whose parser and map
+/// would weigh on the wasm.
+#[derive(Default, Deserialize)]
+struct ErrorBody {
+    #[serde(default)]
+    error_description: Text,
+    #[serde(default)]
+    message: Text,
+    #[serde(default)]
+    error: Text,
+}
+
+/// A JSON value read leniently for its text: a string is kept, an object's `message` is looked
+/// into, anything else is skipped.
+#[derive(Default)]
+struct Text(Option<String>);
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(TextVisitor)
+    }
+}
+
+struct TextVisitor;
+
+impl<'de> Visitor<'de> for TextVisitor {
+    type Value = Text;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Text, E> {
+        Ok(Text(Some(v.to_owned())))
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Text, E> {
+        Ok(Text(None))
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Text, E> {
+        Ok(Text(None))
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Text, E> {
+        Ok(Text(None))
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Text, E> {
+        Ok(Text(None))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Text, E> {
+        Ok(Text(None))
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Text, A::Error> {
+        while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+        Ok(Text(None))
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Text, A::Error> {
+        let mut found = None;
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "message" {
+                found = map.next_value::<Text>()?.0;
+            } else {
+                map.next_value::<de::IgnoredAny>()?;
+            }
+        }
+        Ok(Text(found))
+    }
+}
+
 /// Longest server-provided message shown to the person.
 const MAX_MESSAGE_CHARS: usize = 200;
 
 /// Reads an error response leniently: an OAuth JSON error, a JSON `message`, or plain text
 /// (HTML bodies are summarised, never rendered).
 pub fn error_from(status: u16, body: &str) -> ApiError {
-    let json: Option<serde_json::Value> = serde_json::from_str(body).ok();
-    let field = |k: &str| {
-        json.as_ref()
-            .and_then(|j| j.get(k))
-            .and_then(|v| v.as_str())
-            .map(str::to_owned)
-    };
-    // AppHarbor nests it: `{"error": {"message": "…"}}`.
-    let nested = json
-        .as_ref()
-        .and_then(|j| j.get("error")?.get("message")?.as_str())
-        .map(str::to_owned);
-    let message = field("error_description")
-        .or_else(|| field("message"))
-        .or(nested)
-        .or_else(|| field("error"))
+    let json: ErrorBody = serde_json::from_str(body).unwrap_or_default();
+    // AppHarbor nests it: `{"error": {"message": "…"}}`; `Text` reads either shape of `error`.
+    let message = json
+        .error_description
+        .0
+        .or(json.message.0)
+        .or(json.error.0)
         .unwrap_or_else(|| {
             let text = body.trim();
             if text.is_empty() || text.starts_with('<') {
@@ -287,6 +355,18 @@ mod tests {
                 status: 500,
                 message: "no details were given".into()
             }
+        );
+        // The description wins; a field of another type is skipped, not a reason to give up.
+        assert_eq!(
+            error_from(
+                403,
+                r#"{"error":"access_denied","error_description":"Not yours","x":[1,{"a":null}]}"#
+            ),
+            ApiError::Forbidden("Not yours".into())
+        );
+        assert_eq!(
+            error_from(403, r#"{"message":5,"error":"insufficient_scope"}"#),
+            ApiError::Forbidden("insufficient_scope".into())
         );
         assert_eq!(
             error_from(502, "Bad gateway"),

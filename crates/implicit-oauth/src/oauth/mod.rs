@@ -8,6 +8,7 @@ pub(crate) mod preset;
 pub mod scope;
 pub mod secret;
 pub mod session;
+mod stored;
 
 pub use callback::{CallbackError, Completed, ProviderError};
 pub use config::{Config, ConfigError, RateLimitConfig, Redirect, TokenStorage, TokenTransport};

@@ -7,14 +7,14 @@
 
 use super::config::{Config, Redirect};
 use super::secret::{State, STATE_BYTES};
+use super::stored;
 use crate::weburl::Url;
-use serde::{Deserialize, Serialize};
 
 /// A pending request older than this is refused: a sign-in takes seconds, and a short life
 /// bounds the window in which a leaked `state` is worth anything.
 pub const MAX_AGE_MS: u64 = 10 * 60 * 1000;
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 /// A sign-in that was started and not yet answered, kept in `sessionStorage` until its
 /// response arrives (at most ten minutes).
 pub struct PendingRequest {
@@ -74,14 +74,45 @@ impl PendingRequest {
             || self.created_at_ms > now_ms + 60_000
     }
 
-    /// The stored form.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("a pending request always serializes")
+    /// The stored form (form-encoded pairs; scopes space-separated, as they are sent).
+    pub fn to_stored(&self) -> String {
+        let created = self.created_at_ms.to_string();
+        let scope = self.scopes.join(" ");
+        stored::write([
+            ("state", self.state.secret()),
+            ("provider", self.provider.as_str()),
+            ("redirect_uri", self.redirect_uri.as_str()),
+            ("scope", scope.as_str()),
+            ("return_to", self.return_to.as_str()),
+            ("created_at_ms", created.as_str()),
+        ])
     }
 
     /// `None` for anything that is not a record we wrote: storage is not trusted to be intact.
-    pub fn from_json(text: &str) -> Option<Self> {
-        serde_json::from_str(text).ok()
+    pub fn from_stored(text: &str) -> Option<Self> {
+        let [state, provider, redirect_uri, scope, return_to, created] = stored::read(
+            text,
+            [
+                "state",
+                "provider",
+                "redirect_uri",
+                "scope",
+                "return_to",
+                "created_at_ms",
+            ],
+        )?;
+        Some(PendingRequest {
+            state: State::new(state.filter(|s| !s.is_empty())?),
+            provider: provider?,
+            redirect_uri: redirect_uri?,
+            scopes: scope?
+                .split(' ')
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            return_to: in_app_route(&return_to?),
+            created_at_ms: stored::number(&created?)?,
+        })
     }
 }
 
@@ -173,7 +204,21 @@ mod tests {
     #[test]
     fn pending_request_round_trips_through_storage_text() {
         let p = pending(5);
-        assert_eq!(PendingRequest::from_json(&p.to_json()), Some(p));
-        assert_eq!(PendingRequest::from_json("{\"state\":1}"), None);
+        assert_eq!(PendingRequest::from_stored(&p.to_stored()), Some(p.clone()));
+        assert_eq!(PendingRequest::from_stored("{\"state\":1}"), None);
+        // A record with a field missing, repeated or malformed is no record.
+        let text = p.to_stored();
+        assert_eq!(
+            PendingRequest::from_stored(&text.replace("state=", "x=")),
+            None
+        );
+        assert_eq!(
+            PendingRequest::from_stored(&format!("{text}&state=other")),
+            None
+        );
+        assert_eq!(
+            PendingRequest::from_stored(&text.replace("created_at_ms=", "created_at_ms=-")),
+            None
+        );
     }
 }

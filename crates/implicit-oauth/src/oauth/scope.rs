@@ -1,10 +1,7 @@
 //! Scope grammar (RFC 6749 §3.3: space-separated tokens) and Harvest's account scopes.
 
-use serde::{Deserialize, Serialize};
-
 /// A granted or requested scope: the list of its tokens, in the provider's order.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Scope(Vec<String>);
 
 /// A Harvest ID product whose accounts a scope names (`harvest:123`, `forecast:456`).

@@ -4,17 +4,14 @@
 //! The real value is reachable only through [`AccessToken::secret`] / [`State::secret`], which
 //! makes every use greppable.
 
-use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// An OAuth 2.0 access token (RFC 6749 §1.4). Bearer: whoever holds it can use it.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct AccessToken(String);
 
 /// The `state` value that binds a callback to the request this browser made (RFC 6749 §10.12).
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct State(String);
 
 macro_rules! redacted {
@@ -106,11 +103,5 @@ mod tests {
         assert!(!s.matches(&State::new("abcdeg")));
         assert!(!s.matches(&State::new("abcde")));
         assert!(!s.matches(&State::new("")));
-    }
-
-    #[test]
-    fn token_serializes_as_plain_string_for_opt_in_storage() {
-        let json = serde_json::to_string(&AccessToken::new("t")).unwrap();
-        assert_eq!(json, "\"t\"");
     }
 }

@@ -2,9 +2,9 @@
 
 use super::scope::Scope;
 use super::secret::AccessToken;
-use serde::{Deserialize, Serialize};
+use super::stored;
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 /// A signed-in session: the token and what came with it.
 pub struct Session {
     /// The configuration's provider id.
@@ -29,14 +29,35 @@ impl Session {
         self.expires_at_ms.map(|at| at.saturating_sub(now_ms))
     }
 
-    /// The stored form (only with `token_storage: "session"`).
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("a session always serializes")
+    /// The stored form (only with `token_storage: "session"`): form-encoded pairs.
+    pub fn to_stored(&self) -> String {
+        let expires = self.expires_at_ms.map(|at| at.to_string());
+        let scope = self.scope.to_string();
+        let mut pairs = vec![
+            ("provider", self.provider.as_str()),
+            ("access_token", self.access_token.secret()),
+            ("scope", scope.as_str()),
+        ];
+        if let Some(at) = &expires {
+            pairs.push(("expires_at_ms", at.as_str()));
+        }
+        stored::write(pairs)
     }
 
     /// A stored session, if it is one of ours, for this provider, and still alive.
     pub fn restore(text: &str, provider: &str, now_ms: u64) -> Option<Self> {
-        let s: Session = serde_json::from_str(text).ok()?;
+        let [stored_provider, token, scope, expires] =
+            stored::read(text, ["provider", "access_token", "scope", "expires_at_ms"])?;
+        let expires_at_ms = match expires {
+            Some(at) => Some(stored::number(&at)?),
+            None => None,
+        };
+        let s = Session {
+            provider: stored_provider?,
+            access_token: AccessToken::new(token.filter(|t| !t.is_empty())?),
+            expires_at_ms,
+            scope: Scope::parse(&scope?),
+        };
         (s.provider == provider && !s.is_expired(now_ms)).then_some(s)
     }
 }
@@ -77,11 +98,22 @@ mod tests {
 
     #[test]
     fn restore_refuses_other_providers_expired_and_foreign_records() {
-        let text = session(Some(1_000)).to_json();
+        let text = session(Some(1_000)).to_stored();
         assert!(Session::restore(&text, "harvest", 10).is_some());
         assert!(Session::restore(&text, "aha", 10).is_none());
         assert!(Session::restore(&text, "harvest", 1_000).is_none());
         assert!(Session::restore("{}", "harvest", 10).is_none());
+        assert_eq!(
+            Session::restore(&text, "harvest", 10),
+            Some(session(Some(1_000)))
+        );
+        let forever = session(None).to_stored();
+        assert_eq!(
+            Session::restore(&forever, "harvest", u64::MAX),
+            Some(session(None))
+        );
+        assert!(Session::restore(&text.replace("access_token=", "x="), "harvest", 10).is_none());
+        assert!(Session::restore(&format!("{text}&provider=harvest"), "harvest", 10).is_none());
     }
 
     #[test]
