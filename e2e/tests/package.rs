@@ -141,7 +141,7 @@ fn plain_project() -> PathBuf {
         dir.join("element.html"),
         page(
             "element host",
-            "<h1>Element host</h1><implicit-oauth-login config=\"config.json\" heading-level=\"3\" heading=\"Your Harvest\"></implicit-oauth-login>",
+            "<h1>Element host</h1><implicit-oauth-login heading-level=\"3\" heading=\"Your Harvest\"></implicit-oauth-login>",
             "<script type=\"module\" src=\"./node_modules/implicit-oauth/element.js\"></script>",
         ),
     )
@@ -172,6 +172,16 @@ button.disabled = false;
         ),
     )
     .unwrap();
+    // Markup that tries to steer the element: another settings file, client and API.
+    std::fs::write(
+        dir.join("steered.html"),
+        page(
+            "steered element",
+            "<implicit-oauth-login config=\"uploads/evil.json\" client-id=\"local-demo-2\" api-base=\"https://evil.example/\"></implicit-oauth-login>",
+            "<script type=\"module\" src=\"./node_modules/implicit-oauth/element.js\"></script>",
+        ),
+    )
+    .unwrap();
     // Two clients: the same provider under two client ids, each with its own button.
     std::fs::write(
         dir.join("two.js"),
@@ -179,8 +189,8 @@ button.disabled = false;
             r##"import {{ createClient }} from "{entry}";
 const options = await (await fetch("config.json", {{ cache: "no-store" }})).json();
 const clients = {{
-  a: await createClient({{ ...options, provider: "harvest-a" }}),
-  b: await createClient({{ ...options, provider: "harvest-b", client_id: "local-demo-2" }}),
+  a: await createClient(options),
+  b: await createClient({{ ...options, client_id: "local-demo-2" }}),
 }};
 for (const [name, client] of Object.entries(clients)) {{
   const show = () => {{ document.querySelector(`#state-${{name}}`).textContent = client.session().signedIn ? "signed-in" : "signed-out"; }};
@@ -287,6 +297,17 @@ async fn env_for(site: PathBuf) -> Env {
     .await
 }
 
+/// The deployer's settings for the package's element: `implicit-oauth.json` beside `element.js`
+/// (this test's `config.json`, which holds the provider's URLs).
+fn place_element_settings(env: &Env) {
+    let site = env.plain_site_dir().unwrap();
+    std::fs::copy(
+        site.join("config.json"),
+        site.join("node_modules/implicit-oauth/implicit-oauth.json"),
+    )
+    .unwrap();
+}
+
 async fn wait_ready(env: &Env) {
     env.wait_for("body[data-ready=yes]").await;
 }
@@ -341,6 +362,7 @@ async fn the_packed_package_signs_in_from_a_vite_built_page_by_popup_and_by_redi
 #[tokio::test]
 async fn the_packages_element_signs_in_and_out_on_a_page_without_host_script() {
     let env = env_for(plain_project()).await;
+    place_element_settings(&env);
     env.open("element.html").await;
     let host = env.wait_for("implicit-oauth-login").await;
     let shadow = host.shadow_root().await.unwrap();
@@ -372,7 +394,10 @@ async fn the_packages_element_signs_in_and_out_on_a_page_without_host_script() {
             .await,
     )
     .unwrap();
-    assert!(height >= 24.0, "a target people can hit: {height}px");
+    assert!(
+        height >= 40.0,
+        "a target people can hit, as the README says: {height}px"
+    );
     let main = env.browser.window().await.unwrap();
     sign_in.click().await.unwrap();
     env.switch_to_other_window(&main).await;
@@ -465,32 +490,51 @@ async fn the_headless_client_signs_in_calls_the_api_and_signs_out_with_no_ui_of_
 }
 
 #[tokio::test]
-async fn the_packages_element_takes_no_configuration_from_another_origin() {
+async fn the_packages_element_reads_its_settings_only_from_beside_its_script() {
     let elsewhere = e2e::Elsewhere::start().await;
     let env = env_for(plain_project()).await;
-    let page = format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>spoofed</title>\
-         <script type=\"module\" src=\"./node_modules/implicit-oauth/element.js\"></script></head>\
-         <body><implicit-oauth-login config=\"{}/config.json\"></implicit-oauth-login></body></html>",
-        elsewhere.origin
-    );
-    std::fs::write(env.plain_site_dir().unwrap().join("spoofed.html"), page).unwrap();
-    env.open("spoofed.html").await;
-    let shown = env
-        .poll(
-            "const s = document.querySelector('implicit-oauth-login')?.shadowRoot?.querySelector('[part=status]');\
-             return s?.dataset.kind === 'error' ? s.textContent : null",
-            e2e::PATIENCE,
-        )
-        .await;
+    let site = env.plain_site_dir().unwrap();
+    // An attacker's settings on the same origin (say, an upload), which the markup names.
+    let mut evil: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(site.join("config.json")).unwrap()).unwrap();
+    evil["client_id"] = "local-demo-2".into();
+    evil["api_base"] = format!("{}/v2", elsewhere.origin).into();
+    std::fs::create_dir_all(site.join("uploads")).unwrap();
+    std::fs::write(site.join("uploads/evil.json"), evil.to_string()).unwrap();
+    let status = "const s = document.querySelector('implicit-oauth-login')?.shadowRoot?.querySelector('[part=status]');\
+                  return s && s.textContent !== 'Loading…' ? [s.dataset.kind, s.textContent] : null";
+    // Without the deployer's file the element says so, and takes nothing from the markup.
+    env.open("steered.html").await;
+    let shown = env.poll(status, e2e::PATIENCE).await;
+    assert_eq!(shown[0], "error", "{shown}");
     assert!(
-        shown.as_str().unwrap().contains("this page's origin"),
+        shown[1].as_str().unwrap().contains("implicit-oauth.json"),
         "{shown}"
     );
+    // With it, the element signs in as the deployer's application, whatever the markup says.
+    place_element_settings(&env);
+    env.open("steered.html").await;
+    assert_eq!(env.poll(status, e2e::PATIENCE).await[1], "Signed out.");
+    let host = env.wait_for("implicit-oauth-login").await;
+    let sign_in = host
+        .shadow_root()
+        .await
+        .unwrap()
+        .find(Locator::Css("[part~=sign-in]"))
+        .await
+        .unwrap();
+    let main = env.browser.window().await.unwrap();
+    sign_in.click().await.unwrap();
+    env.switch_to_other_window(&main).await;
+    env.wait_for("#allow").await;
+    let url = env.browser.current_url().await.unwrap();
+    let client_id = url.query_pairs().find(|(k, _)| k == "client_id").unwrap().1;
+    assert_eq!(client_id, "local-demo", "{url}");
+    env.click("#allow").await;
+    env.back_to(&main).await;
     assert_eq!(
-        env.count("implicit-oauth-login").await,
-        1,
-        "the element stays, showing why"
+        env.poll(status, e2e::PATIENCE).await[1],
+        "Signed in with Harvest."
     );
     assert!(
         elsewhere.requests().is_empty(),

@@ -2,9 +2,9 @@
 import type { Client, EventMap } from "./implicit-oauth.js";
 
 /**
- * `<implicit-oauth-login config="implicit-oauth.json" heading-level="3" heading="Harvest">`.
- * Provider settings come only from the `config` file (same origin as the page); attributes
- * choose the presentation.
+ * `<implicit-oauth-login heading-level="3" heading="Harvest">`. Provider settings come only
+ * from `implicit-oauth.json` beside `element.js` (placed by the deployer); attributes choose the
+ * presentation.
  */
 export class ImplicitOAuthLogin extends HTMLElement {
   /** Resolves with the element's client once it has started; rejects when it cannot. */

@@ -1,13 +1,13 @@
 // <implicit-oauth-login>: a sign-in/out box of its own, for pages that write no script.
 //
 //   <script type="module" src="/node_modules/implicit-oauth/element.js"></script>
-//   <implicit-oauth-login config="implicit-oauth.json" heading-level="3"></implicit-oauth-login>
+//   <implicit-oauth-login heading-level="3"></implicit-oauth-login>
 //
 // Attributes are page content: pages render markup they did not write, and sanitizers keep
-// custom elements and their attributes. So no attribute can name a provider, a client id or an
-// API: those come only from the `config` file (config.json's fields, plus `sign_in` and
-// `popup_fallback`), which must be on this page's own origin. Attributes choose only the
-// presentation: `heading-level` (1–6, default 2) and `heading` (the heading's text).
+// custom elements and their attributes. So no attribute names a provider, a client id, an API
+// or even where the settings are: they come only from `implicit-oauth.json` beside this script
+// (config.json's fields, plus `sign_in` and `popup_fallback`), a file the deployer places, read
+// once. Attributes choose only the presentation: `heading-level` (1–6, default 2) and `heading`.
 //
 // Events bubble out of the element (composed) as implicit-oauth:signedin, implicit-oauth:signedout,
 // implicit-oauth:expired and implicit-oauth:error ({code, message} in `detail`). The element's
@@ -27,6 +27,19 @@ button.secondary { background: transparent; color: inherit; border-color: curren
 button:focus-visible { outline: 3px solid #f4b400; outline-offset: 2px; }
 button[hidden] { display: none; }
 `;
+
+// The deployer's settings, beside this script: read once for every element on the page.
+const SETTINGS = new URL("implicit-oauth.json", import.meta.url);
+let settings;
+const readSettings = () => {
+  settings ??= fetch(SETTINGS, {
+    credentials: "same-origin", redirect: "error", cache: "no-store", referrerPolicy: "no-referrer",
+  }).then(
+    (r) => (r.ok ? r.json().catch(() => null) : null),
+    () => null,
+  );
+  return settings;
+};
 
 export class ImplicitOAuthLogin extends HTMLElement {
   #client = null;
@@ -55,11 +68,15 @@ export class ImplicitOAuthLogin extends HTMLElement {
   disconnectedCallback() {
     // Moved within the page: connectedCallback runs again at once and nothing stops.
     queueMicrotask(() => {
-      if (!this.isConnected) {
-        this.#client?.destroy();
-        this.#client = null;
-      }
+      if (!this.isConnected) this.#stop();
     });
+  }
+
+  // Removed from the page: stop the client; put back later, the element starts afresh.
+  #stop() {
+    this.#client?.destroy();
+    this.#client = null;
+    this.#started = false;
   }
 
   #draw() {
@@ -100,21 +117,12 @@ export class ImplicitOAuthLogin extends HTMLElement {
   }
 
   async #start() {
-    const source = new URL(this.getAttribute("config") ?? "config.json", document.baseURI);
-    if (source.origin !== location.origin) {
-      throw new Error(`the config attribute must name a file on this page's origin (${location.origin})`);
+    const options = await readSettings();
+    if (!options || typeof options !== "object") {
+      throw new Error(`could not read the sign-in settings (${SETTINGS.pathname})`);
     }
-    const response = await fetch(source, {
-      mode: "same-origin", credentials: "same-origin", redirect: "error",
-      cache: "no-store", referrerPolicy: "no-referrer",
-    }).catch(() => null);
-    if (!response?.ok) {
-      throw new Error(`could not read the sign-in configuration (${source.pathname})`);
-    }
-    const options = await response.json().catch(() => {
-      throw new Error(`${source.pathname} is not JSON`);
-    });
     await load();
+    if (!this.isConnected) return; // removed while loading: start nothing
     const client = new Client(options);
     this.#client = client;
     for (const type of ["signedin", "signedout", "expired", "error"]) {

@@ -11,8 +11,8 @@ use crate::harvest::model::{
 use gloo_timers::callback::Timeout;
 use implicit_oauth::api::ApiError;
 use implicit_oauth::browser::api_client::ApiClient;
-use implicit_oauth::browser::auth;
 use implicit_oauth::browser::now_ms;
+use implicit_oauth::browser::{remember_account, remembered_account};
 use implicit_oauth::oauth::session::describe_remaining;
 use implicit_oauth::oauth::Product;
 use implicit_oauth::oauth::{Config, Session};
@@ -94,7 +94,7 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
                     Err(e) => return report(&unauth, &accounts, e),
                 };
                 let list = candidates(&session.scope, listed, Product::Harvest);
-                let remembered = auth::remembered_account(&config);
+                let remembered = remembered_account(&config);
                 let pick = list
                     .iter()
                     .find(|a| Some(a.id) == remembered)
@@ -235,7 +235,7 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
         Callback::from(move |account: Account| {
             cancel_flag.borrow().set(true);
             entries.dispatch(EntriesAction::Cancel);
-            auth::remember_account(&config, account.id);
+            remember_account(&config, account.id);
             chosen.set(Some(account));
         })
     };

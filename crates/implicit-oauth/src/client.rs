@@ -42,6 +42,12 @@ impl Client {
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue, allowed: Option<js_sys::Object>) -> Result<Client, JsError> {
         let (mode, config) = options_of(options, allowed)?;
+        if config.redirect().is_none() {
+            return Err(JsError::new(
+                "option `grant`: this provider has no browser sign-in (its tokens are pasted), \
+                 which the client cannot do",
+            ));
+        }
         let listeners = Listeners::default();
         let controller = {
             let listeners = listeners.clone();

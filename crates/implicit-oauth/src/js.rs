@@ -49,7 +49,8 @@ impl Listeners {
     pub fn add(&self, event: String, callback: js_sys::Function) -> Result<(), JsError> {
         if !EVENTS.contains(&event.as_str()) {
             return Err(JsError::new(&format!(
-                "unknown event {event:?}: use one of {EVENTS:?}"
+                "unknown event \"{event}\": use one of {}",
+                EVENTS.join(", ")
             )));
         }
         self.0.borrow_mut().push((event, callback));
@@ -141,6 +142,12 @@ pub fn options_of(
     }
     let config = config_of(&config_fields).map_err(|e| JsError::new(&e))?;
     if let Some(allowed) = allowed {
+        // The same object may serve as both (`createClient(options, options)`): its sign-in
+        // mode is no configuration field.
+        let allowed = js_sys::Object::assign(&js_sys::Object::new(), &allowed);
+        for key in ["sign_in", "popup_fallback"] {
+            let _ = js_sys::Reflect::delete_property(&allowed, &JsValue::from_str(key));
+        }
         let allowed = config_of(&allowed)
             .map_err(|e| JsError::new(&format!("the allowed configuration: {e}")))?;
         config

@@ -49,42 +49,50 @@ pub fn prepare_sign_in(config: &Config, return_to: &str, via: Via) -> Result<Url
         return_to,
         now_ms(),
     );
-    storage::set(&pending_key(config), &pending.to_json());
+    storage::set(&pending_key(config), &pending.to_stored());
     let state = pending.state.secret();
     match via {
         // static/callback.js reads this to return to the page that left (an in-app route,
         // never anything from the callback URL).
         Via::Redirect => {
             storage::remove(POPUP_KEY);
-            let note = serde_json::json!({ "state": state, "to": pending.return_to });
-            storage::set(RETURN_KEY, &note.to_string());
+            storage::set(
+                RETURN_KEY,
+                &note(&[("state", state), ("to", &pending.return_to)]),
+            );
         }
         Via::Popup => {
             storage::remove(RETURN_KEY);
-            storage::set(
-                POPUP_KEY,
-                &serde_json::json!({ "state": state }).to_string(),
-            );
+            storage::set(POPUP_KEY, &note(&[("state", state)]));
         }
     }
     Ok(pending.authorize_url(redirect))
 }
 
+/// A note for `static/callback.js`, as the JSON it reads (built by the browser's own JSON).
+fn note(fields: &[(&str, &str)]) -> String {
+    let object = js_sys::Object::new();
+    for (k, v) in fields {
+        let _ = js_sys::Reflect::set(&object, &(*k).into(), &(*v).into());
+    }
+    js_sys::JSON::stringify(&object).map_or_else(|_| String::new(), String::from)
+}
+
 /// Whether `response` answers this configuration's pending request (nothing is consumed).
 pub fn is_ours(config: &Config, response: &Response) -> bool {
     storage::get(&pending_key(config))
-        .and_then(|t| PendingRequest::from_json(&t))
+        .and_then(|t| PendingRequest::from_stored(&t))
         .is_some_and(|p| response.answers(&p))
 }
 
 /// Checks a callback against this tab's pending request, which is deleted first whatever the
 /// outcome, so the same callback can never be accepted twice.
 pub fn finish_sign_in(config: &Config, response: Response) -> Result<Completed, CallbackError> {
-    let pending = storage::take(&pending_key(config)).and_then(|t| PendingRequest::from_json(&t));
+    let pending = storage::take(&pending_key(config)).and_then(|t| PendingRequest::from_stored(&t));
     forget_notes();
     let done = callback::complete(response, pending, &config.provider, now_ms())?;
     if config.token_storage == TokenStorage::Session {
-        storage::set(&session_key(config), &done.session.to_json());
+        storage::set(&session_key(config), &done.session.to_stored());
     }
     Ok(done)
 }
@@ -131,7 +139,7 @@ pub fn personal_session(config: &Config, token: &str, account_id: Option<u64>) -
         scope: crate::oauth::Scope::parse(&scope),
     };
     if config.token_storage == TokenStorage::Session {
-        storage::set(&session_key(config), &session.to_json());
+        storage::set(&session_key(config), &session.to_stored());
     }
     session
 }

@@ -2,7 +2,7 @@
 //! the clock, and fetch. Everything above it is plain Rust.
 
 pub mod api_client;
-pub mod auth;
+pub(crate) mod auth;
 pub mod controller;
 pub(crate) mod expiry;
 pub(crate) mod http;
@@ -11,6 +11,7 @@ pub(crate) mod popup;
 pub(crate) mod random;
 pub(crate) mod storage;
 
+pub use auth::{remember_account, remembered_account};
 use thiserror::Error;
 
 /// A browser facility was missing or refused. Carries no page data.

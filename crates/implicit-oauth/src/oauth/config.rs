@@ -318,7 +318,7 @@ impl Config {
             field(
                 "preset",
                 &format!(
-                    "{preset_id:?} is not a preset; use one of {}",
+                    "\"{preset_id}\" is not a preset; use one of {}",
                     preset::names()
                 ),
             )
@@ -372,7 +372,7 @@ impl Config {
         }) {
             return Err(field(
                 "scopes",
-                &format!("{bad:?} is not a scope token (no spaces, quotes or backslashes)"),
+                &format!("\"{bad}\" is not a scope token (no spaces, quotes or backslashes)"),
             ));
         }
         let api_base = url_of("api_base", raw.api_base, preset.api_base)?.ok_or_else(|| {
@@ -535,19 +535,30 @@ impl Config {
                 ),
             });
         }
-        if let (Some(ours), Some(theirs)) = (&self.redirect, &allowed.redirect) {
-            if ours.client_id != theirs.client_id {
-                return Err(field(
-                    "client_id",
-                    "is not the client id of this site's config.json",
-                ));
+        match (&self.redirect, &allowed.redirect) {
+            (Some(ours), Some(theirs)) => {
+                if ours.client_id != theirs.client_id {
+                    return Err(field(
+                        "client_id",
+                        "is not the client id of this site's config.json",
+                    ));
+                }
+                if !ours.redirect_uri.same_origin(&theirs.redirect_uri) {
+                    return Err(field(
+                        "redirect_uri",
+                        "is not on the origin of this site's config.json's redirect_uri",
+                    ));
+                }
             }
-            if !ours.redirect_uri.same_origin(&theirs.redirect_uri) {
+            // The site signs in by pasted token only: a browser sign-in here would be as an
+            // application the deployer never named.
+            (Some(_), None) => {
                 return Err(field(
-                    "redirect_uri",
-                    "is not on the origin of this site's config.json's redirect_uri",
-                ));
+                    "grant",
+                    "this site's config.json has no browser sign-in for this provider",
+                ))
             }
+            (None, _) => {}
         }
         Ok(())
     }
@@ -746,7 +757,7 @@ fn name_field(
         if !ok {
             return Err(field(
                 name,
-                &format!("{v:?} is not a header or parameter name"),
+                &format!("\"{v}\" is not a header or parameter name"),
             ));
         }
     }
@@ -807,14 +818,16 @@ fn redirect(
 /// fragment: the fragment is where the token comes back, so it must be ours.
 fn endpoint(name: &'static str, value: &str) -> Result<Url, ConfigError> {
     let url = Url::parse(value)
-        .map_err(|e| field(name, &format!("{value:?} is not an absolute URL ({e})")))?;
+        .map_err(|e| field(name, &format!("\"{value}\" is not an absolute URL ({e})")))?;
     match url.scheme() {
         "https" if url.host().is_some() => {}
         "http" if url.is_loopback() => {}
         _ => {
             return Err(field(
                 name,
-                &format!("{value:?} must use https (http is allowed only on localhost/127.0.0.1)"),
+                &format!(
+                    "\"{value}\" must use https (http is allowed only on localhost/127.0.0.1)"
+                ),
             ))
         }
     }
@@ -900,6 +913,21 @@ pub(crate) mod tests {
         assert_eq!(
             bad_field(evil.unwrap().check_within(&deployer).map(|()| sample())),
             "authorize_url"
+        );
+        // A site whose provider is paste-only allows no browser sign-in at all, whatever the
+        // client id or redirect URI markup names (the authorize URL on an allowed origin).
+        let paste_only = Config::builder("generic")
+            .grant(Grant::Paste)
+            .api_base("https://api.harvestapp.com/v2")
+            .accounts_url("https://id.getharvest.com/api/v2/accounts")
+            .build()
+            .unwrap();
+        let mut as_paste_site = sample_json();
+        as_paste_site["authorize_url"] = "https://api.harvestapp.com/oauth2/authorize".into();
+        let sneaked = Config::from_json(&as_paste_site.to_string()).unwrap();
+        assert_eq!(
+            bad_field(sneaked.check_within(&paste_only).map(|()| sample())),
+            "grant"
         );
     }
 
