@@ -57,7 +57,7 @@ machine="$(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' 
   echo
   echo "## Bundle size"
   echo
-  echo "Every file the app (\`index.html\`) and the embed demo load, beside the browser bundles of"
+  echo "Every file the app (\`index.html\`), the embed demo and the npm package load, beside the browser bundles of"
   echo "the JavaScript peers from npm (installed by the bench into the git-ignored \`bench/.peers\`)."
   echo "Brotli at quality 11 and gzip -9, both from Node's zlib."
   echo
