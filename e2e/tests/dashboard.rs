@@ -516,3 +516,103 @@ async fn cancelling_a_load_keeps_what_arrived_marked_incomplete() {
     );
     env.close().await;
 }
+
+/// Per-name sums of the provider's own entries in the range, as the dashboard formats them:
+/// `[name, hours, billable, share]`, most hours first (then by name).
+fn expected_lines(
+    entries: &[&local_provider::harvest_data::TimeEntry],
+    key: fn(&local_provider::harvest_data::TimeEntry) -> String,
+) -> Vec<Vec<String>> {
+    let hundredths = |h: f64| (h * 100.0).round() as i64;
+    let total: i64 = entries.iter().map(|e| hundredths(e.hours)).sum();
+    let mut sums: Vec<(String, i64, i64)> = Vec::new();
+    for e in entries {
+        let name = key(e);
+        let at = match sums.iter().position(|(n, _, _)| *n == name) {
+            Some(at) => at,
+            None => {
+                sums.push((name, 0, 0));
+                sums.len() - 1
+            }
+        };
+        sums[at].1 += hundredths(e.hours);
+        if e.billable {
+            sums[at].2 += hundredths(e.hours);
+        }
+    }
+    sums.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let hours = |n: i64| format!("{}.{:02}", n / 100, n % 100);
+    sums.into_iter()
+        .map(|(name, h, b)| {
+            vec![
+                name,
+                hours(h),
+                hours(b),
+                format!("{} %", (h * 100 + total / 2) / total),
+            ]
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn totals_per_client_project_and_task_and_the_billable_split_equal_the_providers_data() {
+    let env = Env::start().await;
+    env.open("/").await;
+    env.sign_in().await;
+    assert!(entries_finished(&env).await);
+    env.set_input("from", "2026-03-02").await;
+    env.set_input("to", "2026-04-30").await;
+    env.click("#load-entries").await;
+    // The new range is in (newest first: its first row is in April) and every page arrived.
+    env.poll(
+        "const t = document.getElementById('totals');
+         const first = document.querySelector('#entries-table tbody tr td');
+         return t && t.dataset.complete === 'true' && first && first.textContent <= '2026-04-30' || null",
+        Duration::from_secs(60),
+    )
+    .await;
+    let data = &env.provider.data[&123_456];
+    let entries: Vec<_> = data
+        .entries
+        .iter()
+        .filter(|e| e.spent_date.as_str() >= "2026-03-02" && e.spent_date.as_str() <= "2026-04-30")
+        .collect();
+    assert!(entries.iter().any(|e| !e.billable) && entries.iter().any(|e| e.billable));
+    let hundredths = |h: f64| (h * 100.0).round() as i64;
+    let hours = |n: i64| format!("{}.{:02}", n / 100, n % 100);
+    let total: i64 = entries.iter().map(|e| hundredths(e.hours)).sum();
+    let billable: i64 = entries
+        .iter()
+        .filter(|e| e.billable)
+        .map(|e| hundredths(e.hours))
+        .sum();
+    assert_eq!(env.text("#totals-hours").await, hours(total));
+    assert!(env
+        .text("#totals-billable")
+        .await
+        .starts_with(&hours(billable)));
+    assert_eq!(
+        env.text("#totals-non-billable").await,
+        hours(total - billable)
+    );
+    let shown = |id: &str| {
+        format!(
+            "return [...document.querySelectorAll('#{id} tbody tr')].map(tr => [...tr.cells].map(c => c.textContent))"
+        )
+    };
+    for (id, key) in [
+        (
+            "totals-clients",
+            (|e: &local_provider::harvest_data::TimeEntry| e.client.name.clone()) as fn(&_) -> _,
+        ),
+        ("totals-projects", |e| e.project.name.clone()),
+        ("totals-tasks", |e| e.task.name.clone()),
+    ] {
+        assert_eq!(
+            env.js(&shown(id)).await,
+            json!(expected_lines(&entries, key)),
+            "{id}"
+        );
+    }
+    env.close().await;
+}

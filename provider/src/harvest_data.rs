@@ -145,18 +145,22 @@ pub fn generate(
         }
         for _ in 0..entries_per_weekday {
             let (project, client, _) = &projects[rng.next(3) as usize];
+            let hours = (rng.next(16) + 1) as f64 * 0.25;
+            let notes = (rng.next(3) > 0)
+                .then(|| format!("Worked on {} <b>#{}</b>", project.name, rng.next(90) + 10));
+            let task = tasks[rng.next(3) as usize].clone();
             entries.push(TimeEntry {
                 id: account_id * 1_000_000 + entries.len() as u64 + 1,
                 spent_date: date_from_days(days),
-                hours: (rng.next(16) + 1) as f64 * 0.25,
-                notes: (rng.next(3) > 0)
-                    .then(|| format!("Worked on {} <b>#{}</b>", project.name, rng.next(90) + 10)),
+                hours,
+                notes,
                 is_locked: false,
-                billable: true,
+                // Writing is not billed: the dashboard's billable split has both sides.
+                billable: task.id != 13,
                 user: user.clone(),
                 client: (*client).clone(),
                 project: project.clone(),
-                task: tasks[rng.next(3) as usize].clone(),
+                task,
             });
         }
     }

@@ -101,6 +101,13 @@ pub struct TimeEntry {
     pub task: Ref,
     #[serde(default)]
     pub client: Option<Ref>,
+    /// Whether the time is billed (Harvest sends it on every entry; absent reads as billable).
+    #[serde(default = "billable_by_default")]
+    pub billable: bool,
+}
+
+fn billable_by_default() -> bool {
+    true
 }
 
 /// The first page of assignments (the dashboard lists no more).

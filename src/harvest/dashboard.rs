@@ -8,6 +8,7 @@ use crate::harvest::model::{
     candidates, draw_delay, format_hours, pages_to_append, Entries, EntriesAction, EntryPage, Load,
     Phase,
 };
+use crate::harvest::totals::{format_hundredths, Line, Totals};
 use gloo_timers::callback::Timeout;
 use implicit_oauth::api::ApiError;
 use implicit_oauth::browser::api_client::ApiClient;
@@ -463,6 +464,9 @@ fn EntriesView(props: &EntriesProps) -> Html {
             }
             { status }
             if !e.pages.is_empty() {
+                <TotalsView totals={Rc::new(Totals::of(e.entries()))} complete={e.is_complete()} />
+            }
+            if !e.pages.is_empty() {
                 <div class="table-wrap">
                 <table id="entries-table">
                     <thead><tr><th scope="col">{ "Date" }</th><th scope="col">{ "Project" }</th><th scope="col">{ "Task" }</th><th scope="col">{ "Notes" }</th><th scope="col" class="num">{ "Hours" }</th></tr></thead>
@@ -472,6 +476,58 @@ fn EntriesView(props: &EntriesProps) -> Html {
                 </table>
                 </div>
             }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct TotalsProps {
+    totals: Rc<Totals>,
+    /// Every page of the range arrived; otherwise the figures are marked as partial.
+    complete: bool,
+}
+
+/// The answers first: the range's hours, billable and not, then per client, project and task.
+#[component]
+fn TotalsView(props: &TotalsProps) -> Html {
+    let t = &props.totals;
+    let so_far = if props.complete { "" } else { " (so far)" };
+    let table = |id: &'static str, title: &'static str, lines: &[Line]| {
+        html! {
+            <div class="table-wrap">
+            <table id={id} class="totals-table">
+                <caption>{ title }{ so_far }</caption>
+                <thead><tr>
+                    <th scope="col">{ "Name" }</th><th scope="col" class="num">{ "Hours" }</th>
+                    <th scope="col" class="num">{ "Billable" }</th><th scope="col" class="num">{ "Share" }</th>
+                </tr></thead>
+                <tbody>
+                    { for lines.iter().map(|l| html! {
+                        <tr data-id={l.id.to_string()}>
+                            <th scope="row">{ l.name.clone() }</th>
+                            <td class="num">{ format_hundredths(l.total) }</td>
+                            <td class="num">{ format_hundredths(l.billable) }</td>
+                            <td class="num">{ format!("{} %", t.percent(l.total)) }</td>
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+            </div>
+        }
+    };
+    html! {
+        <section id="totals" class="totals" aria-labelledby="totals-h" aria-busy={(!props.complete).to_string()}
+            data-complete={props.complete.to_string()}>
+            <h3 id="totals-h">{ "Totals" }{ so_far }</h3>
+            <dl class="figures">
+                <div><dt>{ "Total" }</dt><dd id="totals-hours">{ format_hundredths(t.total) }</dd></div>
+                <div><dt>{ "Billable" }</dt><dd id="totals-billable">{ format_hundredths(t.billable) }
+                    <small>{ format!(" ({} %)", t.percent(t.billable)) }</small></dd></div>
+                <div><dt>{ "Non-billable" }</dt><dd id="totals-non-billable">{ format_hundredths(t.non_billable()) }</dd></div>
+            </dl>
+            { table("totals-clients", "By client", &t.clients) }
+            { table("totals-projects", "By project", &t.projects) }
+            { table("totals-tasks", "By task", &t.tasks) }
         </section>
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod model;
+pub mod totals;
 
 #[cfg(target_arch = "wasm32")]
 pub mod dashboard;

@@ -220,10 +220,7 @@ impl Entries {
 pub fn format_hours(hours: f64) -> String {
     // Whole hundredths, printed as integers: `{:.2}` on an f64 pulls core's float formatting
     // (about 11 KB of wasm) into the bundle for this one call.
-    let hundredths = (hours * 100.0).round() as i64;
-    let sign = if hundredths < 0 { "-" } else { "" };
-    let n = hundredths.unsigned_abs();
-    format!("{sign}{}.{:02}", n / 100, n % 100)
+    super::totals::format_hundredths(super::totals::hundredths(hours))
 }
 
 #[cfg(test)]
@@ -254,6 +251,7 @@ mod tests {
                 name: "T".into(),
             },
             client: None,
+            billable: true,
         }
     }
 

@@ -1,0 +1,232 @@
+//! What the loaded entries add up to — the answers the dashboard leads with: the range's total,
+//! billable and not, and the hours per client, project and task with each one's share. Pure:
+//! the screen only draws it.
+//!
+//! Sums are kept in hundredths of an hour, as integers: Harvest's hours have at most two
+//! decimals, so a year of entries adds up exactly, with no float noise to round away.
+
+use super::api::TimeEntry;
+use std::collections::HashMap;
+
+/// Hours as whole hundredths.
+pub fn hundredths(hours: f64) -> i64 {
+    (hours * 100.0).round() as i64
+}
+
+/// One client, project or task, and its hours.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Line {
+    /// Its id at Harvest (names can repeat across clients).
+    pub id: u64,
+    /// Its name.
+    pub name: String,
+    /// All its hours, in hundredths.
+    pub total: i64,
+    /// Its billable hours, in hundredths.
+    pub billable: i64,
+}
+
+/// The totals of a set of entries.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Totals {
+    /// All hours, in hundredths.
+    pub total: i64,
+    /// Billable hours, in hundredths.
+    pub billable: i64,
+    /// By client, most hours first (entries without a client count under "No client").
+    pub clients: Vec<Line>,
+    /// By project, most hours first.
+    pub projects: Vec<Line>,
+    /// By task, most hours first.
+    pub tasks: Vec<Line>,
+}
+
+impl Totals {
+    /// Adds up `entries`.
+    pub fn of<'a>(entries: impl IntoIterator<Item = &'a TimeEntry>) -> Totals {
+        let mut totals = Totals::default();
+        let (mut clients, mut projects, mut tasks) =
+            (Group::default(), Group::default(), Group::default());
+        for e in entries {
+            let h = hundredths(e.hours);
+            let billable = if e.billable { h } else { 0 };
+            totals.total += h;
+            totals.billable += billable;
+            match &e.client {
+                Some(c) => clients.add(c.id, &c.name, h, billable),
+                None => clients.add(0, "No client", h, billable),
+            }
+            projects.add(e.project.id, &e.project.name, h, billable);
+            tasks.add(e.task.id, &e.task.name, h, billable);
+        }
+        totals.clients = clients.lines();
+        totals.projects = projects.lines();
+        totals.tasks = tasks.lines();
+        totals
+    }
+
+    /// Hours that are not billed, in hundredths.
+    pub fn non_billable(&self) -> i64 {
+        self.total - self.billable
+    }
+
+    /// `part`'s share of the total, in whole percent (0 when there are no hours).
+    pub fn percent(&self, part: i64) -> i64 {
+        if self.total == 0 {
+            0
+        } else {
+            (part * 100 + self.total / 2) / self.total
+        }
+    }
+}
+
+/// Lines by id, in the order they were first seen.
+#[derive(Default)]
+struct Group {
+    index: HashMap<u64, usize>,
+    lines: Vec<Line>,
+}
+
+impl Group {
+    fn add(&mut self, id: u64, name: &str, total: i64, billable: i64) {
+        let at = *self.index.entry(id).or_insert_with(|| {
+            self.lines.push(Line {
+                id,
+                name: name.to_owned(),
+                total: 0,
+                billable: 0,
+            });
+            self.lines.len() - 1
+        });
+        let line = &mut self.lines[at];
+        line.total += total;
+        line.billable += billable;
+    }
+
+    /// Most hours first; equal hours by name, so the order is stable.
+    fn lines(mut self) -> Vec<Line> {
+        self.lines
+            .sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.name.cmp(&b.name)));
+        self.lines
+    }
+}
+
+/// Hundredths of an hour as `12.75`.
+pub fn format_hundredths(n: i64) -> String {
+    let sign = if n < 0 { "-" } else { "" };
+    let n = n.unsigned_abs();
+    format!("{sign}{}.{:02}", n / 100, n % 100)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::harvest::api::Ref;
+
+    fn entry(
+        hours: f64,
+        client: Option<(u64, &str)>,
+        project: (u64, &str),
+        task: (u64, &str),
+        billable: bool,
+    ) -> TimeEntry {
+        let r = |(id, name): (u64, &str)| Ref {
+            id,
+            name: name.into(),
+        };
+        TimeEntry {
+            id: 1,
+            spent_date: "2026-03-02".into(),
+            hours,
+            notes: None,
+            project: r(project),
+            task: r(task),
+            client: client.map(r),
+            billable,
+        }
+    }
+
+    #[test]
+    fn totals_split_billable_and_group_by_client_project_and_task() {
+        let entries = [
+            entry(
+                1.25,
+                Some((1, "Babbage")),
+                (10, "Engine"),
+                (100, "Design"),
+                true,
+            ),
+            entry(
+                0.5,
+                Some((1, "Babbage")),
+                (11, "Notes"),
+                (101, "Writing"),
+                false,
+            ),
+            entry(
+                2.0,
+                Some((2, "Society")),
+                (12, "Paper"),
+                (100, "Design"),
+                true,
+            ),
+            entry(0.1, None, (13, "Misc"), (101, "Writing"), false),
+        ];
+        let t = Totals::of(&entries);
+        assert_eq!((t.total, t.billable, t.non_billable()), (385, 325, 60));
+        let names = |lines: &[Line]| {
+            lines
+                .iter()
+                .map(|l| (l.name.clone(), l.total, l.billable))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            names(&t.clients),
+            [
+                ("Society".into(), 200, 200),
+                ("Babbage".into(), 175, 125),
+                ("No client".into(), 10, 0)
+            ]
+        );
+        assert_eq!(
+            names(&t.tasks),
+            [("Design".into(), 325, 325), ("Writing".into(), 60, 0)]
+        );
+        assert_eq!(t.projects.len(), 4);
+        assert_eq!(t.percent(200), 52);
+        assert_eq!(Totals::default().percent(0), 0);
+    }
+
+    #[test]
+    fn a_year_of_quarter_hours_adds_up_exactly() {
+        let entries: Vec<_> = (0..10_000)
+            .map(|_| entry(0.1, None, (1, "P"), (2, "T"), true))
+            .collect();
+        let t = Totals::of(&entries);
+        assert_eq!(format_hundredths(t.total), "1000.00");
+        assert_eq!(format_hundredths(-5), "-0.05");
+    }
+
+    #[test]
+    fn the_same_id_is_one_line_even_if_its_name_repeats_elsewhere() {
+        let entries = [
+            entry(
+                1.0,
+                Some((1, "Acme")),
+                (10, "Website"),
+                (100, "Build"),
+                true,
+            ),
+            entry(
+                1.0,
+                Some((2, "Globex")),
+                (20, "Website"),
+                (100, "Build"),
+                true,
+            ),
+        ];
+        let t = Totals::of(&entries);
+        assert_eq!(t.projects.len(), 2);
+        assert_eq!(t.tasks.len(), 1);
+    }
+}
