@@ -91,6 +91,20 @@ pub fn Page(props: &PageProps) -> Html {
                 </div>
             </section>
         },
+        // Saying no at the provider is the person's own choice: told plainly, not as a failure.
+        Screen::SignInFailed(CallbackError::Provider(e)) if e.error == "access_denied" => html! {
+            <section data-screen="error" data-declined="true">
+                <h1>{ "You did not allow access" }</h1>
+                <div role="status">
+                    <p>{ "Nothing was shared with this app. You can sign in whenever you like." }</p>
+                    if let Some(description) = &e.description {
+                        <p>{ "The provider said: " }<span id="error-description">{ description }</span></p>
+                    }
+                    <p><small>{ "Code: " }<code id="error-code">{ &e.error }</code></small></p>
+                </div>
+                <div class="actions">{ sign_in("Sign in") }</div>
+            </section>
+        },
         Screen::SignInFailed(error) => html! {
             <section data-screen="error">
                 <h1>{ "Sign-in did not complete" }</h1>
@@ -126,7 +140,8 @@ fn callback_error_view(error: &CallbackError) -> Html {
     match error {
         CallbackError::Provider(e) => html! {
             <>
-                <p>{ error.to_string() }</p>
+                // The code is in the list below: the sentence does not repeat it.
+                <p>{ "The provider did not complete the sign-in." }</p>
                 <dl>
                     <dt>{ "Error" }</dt><dd><code id="error-code">{ &e.error }</code></dd>
                     if let Some(description) = &e.description {
@@ -163,7 +178,8 @@ struct PersonalTokenProps {
 fn PersonalToken(props: &PersonalTokenProps) -> Html {
     let token = use_node_ref();
     let account = use_node_ref();
-    let problem = use_state(|| None::<&'static str>);
+    // The problem, and the field it is about (so the field can point at it).
+    let problem = use_state(|| None::<(&'static str, &'static str)>);
     let submit = {
         let (token, account, problem, on_use, needs_account) = (
             token.clone(),
@@ -186,8 +202,8 @@ fn PersonalToken(props: &PersonalTokenProps) -> Html {
                 Ok(None)
             };
             match (t.trim().is_empty(), id) {
-                (true, _) => problem.set(Some("Paste the token first.")),
-                (false, Err(_)) => problem.set(Some("The account id is a number, shown next to the token on the provider's developers page.")),
+                (true, _) => problem.set(Some(("pat-token", "Paste the token first."))),
+                (false, Err(_)) => problem.set(Some(("pat-account", "The account id is a number, shown next to the token on the provider's developers page."))),
                 (false, Ok(id)) => {
                     // The field is cleared so the token does not linger in the page.
                     if let Some(input) = token.cast::<HtmlInputElement>() {
@@ -198,15 +214,25 @@ fn PersonalToken(props: &PersonalTokenProps) -> Html {
             }
         })
     };
+    let about = problem.map(|(field, _)| field);
+    let invalid = |field: &str| (about == Some(field)).then_some("true");
+    let described = |field: &str| (about == Some(field)).then_some("pat-problem");
     html! {
         <details class="pat" open={props.open}>
             <summary>{ if props.open { "Paste an access token" } else { "Use a personal access token instead" } }</summary>
             <form onsubmit={submit}>
-                <label>{ "Access token" }<input id="pat-token" type="password" autocomplete="off" ref={token} /></label>
                 if props.needs_account {
-                    <label>{ "Account id" }<input id="pat-account" inputmode="numeric" autocomplete="off" ref={account} /></label>
+                    // Harvest and Forecast issue personal access tokens, with the account id
+                    // beside each, at Harvest ID's developers page.
+                    <p class="hint">{ "Create one at " }<a id="pat-where" href="https://id.getharvest.com/developers" target="_blank" rel="noopener noreferrer">{ "Harvest ID → Developers" }</a>{ "; the account id is listed beside the token." }</p>
                 }
-                if let Some(p) = *problem { <p role="alert" id="pat-problem">{ p }</p> }
+                <label>{ "Access token" }<input id="pat-token" type="password" autocomplete="off" ref={token}
+                    aria-invalid={invalid("pat-token")} aria-describedby={described("pat-token")} /></label>
+                if props.needs_account {
+                    <label>{ "Account id" }<input id="pat-account" inputmode="numeric" autocomplete="off" ref={account}
+                        aria-invalid={invalid("pat-account")} aria-describedby={described("pat-account")} /></label>
+                }
+                if let Some((_, p)) = *problem { <p role="alert" id="pat-problem">{ p }</p> }
                 <button id="pat-use" type="submit">{ "Use token" }</button>
             </form>
         </details>

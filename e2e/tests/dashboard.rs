@@ -455,6 +455,23 @@ async fn a_personal_access_token_reaches_the_dashboard() {
         .issue(vec![123_456], Duration::from_secs(3600));
     env.open("/").await;
     env.click("details.pat summary").await;
+    // It says where such a token comes from, and a mistake points at its field.
+    let link = env.wait_for("#pat-where").await;
+    assert_eq!(
+        link.attr("href").await.unwrap().as_deref(),
+        Some("https://id.getharvest.com/developers")
+    );
+    env.click("#pat-use").await;
+    env.wait_for("#pat-problem").await;
+    let field = env.wait_for("#pat-token").await;
+    assert_eq!(
+        field.attr("aria-invalid").await.unwrap().as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        field.attr("aria-describedby").await.unwrap().as_deref(),
+        Some("pat-problem")
+    );
     env.wait_for("#pat-token")
         .await
         .send_keys(&token)
@@ -614,5 +631,26 @@ async fn totals_per_client_project_and_task_and_the_billable_split_equal_the_pro
             "{id}"
         );
     }
+    env.close().await;
+}
+
+#[tokio::test]
+async fn when_the_accounts_cannot_be_listed_retry_recovers() {
+    let env = Env::start().await;
+    env.open("/").await;
+    env.provider.set_faults(|f| f.server_errors = 1);
+    env.click("#sign-in").await;
+    env.click("#allow").await;
+    env.wait_for("#retry-accounts").await;
+    assert!(env.text("#api-error").await.contains("HTTP 500"));
+    env.click("#retry-accounts").await;
+    assert_eq!(env.text("#user-name").await, "Ada Lovelace");
+    let accounts_calls = env
+        .provider
+        .recorded()
+        .iter()
+        .filter(|r| r.path == "/api/v2/accounts")
+        .count();
+    assert_eq!(accounts_calls, 2, "the failed call, then the retry");
     env.close().await;
 }

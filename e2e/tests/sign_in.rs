@@ -54,12 +54,24 @@ async fn sign_in_round_trip_through_the_consent_page_shows_the_users_name() {
 }
 
 #[tokio::test]
-async fn deny_shows_access_denied_and_stays_signed_out() {
+async fn deny_reads_as_the_persons_choice_and_stays_signed_out() {
     let env = Env::start().await;
     env.open("/").await;
     env.click("#sign-in").await;
     env.click("#deny").await;
     env.screen("error").await;
+    assert_eq!(env.text("h1").await, "You did not allow access");
+    assert_eq!(
+        env.count("[data-screen=error] [role=alert]").await,
+        0,
+        "a choice, not an alarm"
+    );
+    assert_eq!(env.count("[data-screen=error] [role=status]").await, 1);
+    assert_eq!(
+        env.visible_text().await.matches("access_denied").count(),
+        1,
+        "the code once"
+    );
     assert_eq!(env.text("#error-code").await, "access_denied");
     assert_eq!(
         env.text("#error-description").await,

@@ -68,6 +68,8 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
         ApiClient::new(c.clone(), s.clone())
     });
     let accounts = use_state(|| Load::<Vec<Account>>::Loading);
+    // Bumped by Retry after the accounts could not be listed.
+    let account_tries = use_state(|| 0u32);
     let chosen = use_state(|| None::<Account>);
     let reloads = use_state(|| 0u32);
     let person = use_state(|| Load::<User>::Loading);
@@ -88,7 +90,8 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
             props.session.clone(),
             props.on_unauthorized.clone(),
         );
-        use_effect_with(client.clone(), move |_| {
+        use_effect_with((client.clone(), *account_tries), move |_| {
+            accounts.set(Load::Loading);
             spawn_local(async move {
                 let listed = match client.accounts::<Accounts>().await {
                     Ok(list) => list.map(|a| a.accounts),
@@ -280,7 +283,15 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
         (Load::Loading, _) => {
             html! { <p aria-busy="true" id="accounts-loading">{ "Finding your accounts…" }</p> }
         }
-        (Load::Failed(e), _) => html! { <p role="alert" id="api-error">{ e.to_string() }</p> },
+        (Load::Failed(e), _) => html! {
+            <div role="alert">
+                <p id="api-error">{ e.to_string() }</p>
+                <button id="retry-accounts" onclick={{
+                    let tries = account_tries.clone();
+                    Callback::from(move |_| tries.set(*tries + 1))
+                }}>{ "Retry" }</button>
+            </div>
+        },
         (Load::Loaded(list), None) => picker(list, choose),
         (Load::Loaded(_), Some(_)) => html! {
             <>
