@@ -3,7 +3,7 @@
 
 use crate::harvest::dashboard::Dashboard;
 use crate::profile::ProfileView;
-use crate::views::{Page, Provider};
+use crate::views::{announce_screen, screen_title, Page, Provider};
 use implicit_oauth::oauth::View;
 use implicit_oauth::state::Screen;
 use implicit_oauth::ui::{
@@ -23,6 +23,10 @@ pub struct AppProps {
     pub on_event: Callback<AuthEvent>,
     #[prop_or_default]
     pub commands: Commands,
+    /// The app owns the page (`start()`): each screen change names the tab and moves focus to
+    /// the new screen's heading. An embedded app leaves the host page's title and focus alone.
+    #[prop_or_default]
+    pub owns_page: bool,
 }
 
 #[component]
@@ -30,14 +34,30 @@ pub fn App(props: &AppProps) -> Html {
     html! {
         <AuthProvider config={props.config.clone()} callback={props.callback.clone()} mode={props.mode}
             on_event={props.on_event.clone()} commands={props.commands.clone()}>
-            <main class="app"><Body /></main>
+            <main class="app"><Body owns_page={props.owns_page} /></main>
         </AuthProvider>
     }
 }
 
+#[derive(Properties, PartialEq)]
+struct BodyProps {
+    owns_page: bool,
+}
+
 #[component]
-fn Body() -> Html {
+fn Body(props: &BodyProps) -> Html {
     let auth = use_auth();
+    let view = auth.config.as_ref().map(|c| c.view());
+    let name = screen_title(&auth.screen, view);
+    let title = auth.config.as_ref().map(|c| c.title().to_owned());
+    use_effect_with(
+        (name, title, props.owns_page),
+        |(name, title, owns_page)| {
+            if *owns_page {
+                announce_screen(name, title.as_deref());
+            }
+        },
+    );
     match (&auth.screen, auth.config.clone()) {
         (Screen::SignedIn { session }, Some(config)) if config.view() == View::Harvest => html! {
             <Dashboard {config} session={session.clone()} on_unauthorized={auth.unauthorized.clone()}

@@ -54,6 +54,7 @@ pub fn mount(
         mode,
         on_event,
         commands: commands.clone(),
+        owns_page: false,
     };
     let app = yew::Renderer::<App>::with_root_and_props(element, props).render();
     Ok(Handle {

@@ -26,6 +26,7 @@ pub fn start(config_url: String, config_fetch: Option<js_sys::Promise>) {
         mode: SignInMode::Redirect,
         on_event: yew::Callback::noop(),
         commands: Commands::default(),
+        owns_page: true,
     })
     .render();
 }

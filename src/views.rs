@@ -1,7 +1,8 @@
 //! The screens. Plain function components; every text from the provider is rendered as text.
 
-use implicit_oauth::oauth::CallbackError;
+use implicit_oauth::oauth::{CallbackError, View};
 use implicit_oauth::state::{Notice, Screen};
+use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -236,5 +237,40 @@ fn PersonalToken(props: &PersonalTokenProps) -> Html {
                 <button id="pat-use" type="submit">{ "Use token" }</button>
             </form>
         </details>
+    }
+}
+
+/// The tab's name for a screen: what the person is looking at.
+pub fn screen_title(screen: &Screen, view: Option<View>) -> &'static str {
+    match screen {
+        Screen::Loading => "Loading",
+        Screen::BadConfig(_) => "Configuration problem",
+        Screen::SignedOut { .. } => "Sign in",
+        Screen::Redirecting | Screen::WaitingForPopup => "Signing in",
+        Screen::SignedIn { .. } if view == Some(View::Harvest) => "Dashboard",
+        Screen::SignedIn { .. } => "Your profile",
+        Screen::SignInFailed(CallbackError::Provider(e)) if e.error == "access_denied" => {
+            "Access not allowed"
+        }
+        Screen::SignInFailed(_) => "Sign-in failed",
+        Screen::Expired => "Session expired",
+    }
+}
+
+/// After a screen change: names the tab after the screen, and moves focus to the screen's
+/// heading, so a keyboard or screen-reader user starts there rather than at the page's top.
+pub fn announce_screen(name: &str, provider: Option<&str>) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    document.set_title(&match provider {
+        Some(p) => format!("{name} · {p} · implicit-oauth"),
+        None => format!("{name} · implicit-oauth"),
+    });
+    if let Ok(Some(heading)) = document.query_selector("main h1") {
+        let _ = heading.set_attribute("tabindex", "-1");
+        if let Ok(heading) = heading.dyn_into::<web_sys::HtmlElement>() {
+            let _ = heading.focus();
+        }
     }
 }

@@ -26,6 +26,7 @@ async fn render_app() -> web_sys::Element {
             mode: SignInMode::Redirect,
             on_event: yew::Callback::noop(),
             commands: Commands::default(),
+            owns_page: false,
         },
     )
     .render();
