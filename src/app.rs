@@ -60,7 +60,7 @@ fn Body(props: &BodyProps) -> Html {
     );
     match (&auth.screen, auth.config.clone()) {
         (Screen::SignedIn { session }, Some(config)) if config.view() == View::Harvest => html! {
-            <Dashboard {config} session={session.clone()} on_unauthorized={auth.unauthorized.clone()}
+            <Dashboard {config} session={session.clone()} owns_page={props.owns_page} on_unauthorized={auth.unauthorized.clone()}
                 on_sign_out={auth.sign_out.reform(|_: MouseEvent| ())} />
         },
         (Screen::SignedIn { session }, Some(config)) => html! {

@@ -654,3 +654,78 @@ async fn when_the_accounts_cannot_be_listed_retry_recovers() {
     assert_eq!(accounts_calls, 2, "the failed call, then the retry");
     env.close().await;
 }
+
+/// `[from, to]` of a range computed by the browser's own `Date` (an implementation apart from
+/// the app's): `kind` is `week` (starting on weekday `start`, 0 = Sunday as JS counts),
+/// `last-month` or `year`.
+async fn browser_range(env: &Env, kind: &str, start: u32) -> (String, String) {
+    let v = env
+        .js(&format!(
+            "const f = (d) => `${{d.getFullYear()}}-${{String(d.getMonth() + 1).padStart(2, '0')}}-${{String(d.getDate()).padStart(2, '0')}}`;
+             const t = new Date(); t.setHours(12, 0, 0, 0);
+             if ('{kind}' === 'week') {{
+               const a = new Date(t); a.setDate(t.getDate() - ((t.getDay() - {start} + 7) % 7));
+               const b = new Date(a); b.setDate(a.getDate() + 6);
+               return [f(a), f(b)];
+             }}
+             if ('{kind}' === 'last-month') {{
+               return [f(new Date(t.getFullYear(), t.getMonth() - 1, 1, 12)), f(new Date(t.getFullYear(), t.getMonth(), 0, 12))];
+             }}
+             return [f(new Date(t.getFullYear(), 0, 1, 12)), f(t)];"
+        ))
+        .await;
+    (
+        v[0].as_str().unwrap().to_owned(),
+        v[1].as_str().unwrap().to_owned(),
+    )
+}
+
+#[tokio::test]
+async fn quick_ranges_follow_the_companys_week_start_and_a_reload_keeps_the_range() {
+    let env = Env::with(Options {
+        accounts: demo_accounts(),
+        config: json!({ "token_storage": "session" }),
+        ..Options::default()
+    })
+    .await;
+    env.open("/").await;
+    env.click("#sign-in").await;
+    env.click("#allow").await;
+    // Difference Engines Inc starts its weeks on Sunday.
+    env.wait_for("#account-picker").await;
+    env.click("[data-account-id=\"234567\"]").await;
+    assert!(entries_finished(&env).await);
+    // The first range is the year so far.
+    assert_eq!(
+        (input(&env, "from").await, input(&env, "to").await),
+        browser_range(&env, "year", 0).await
+    );
+    env.click("#range-this-week").await;
+    assert!(entries_finished(&env).await);
+    let week = browser_range(&env, "week", 0).await;
+    assert_eq!((input(&env, "from").await, input(&env, "to").await), week);
+    env.click("#range-last-month").await;
+    assert!(entries_finished(&env).await);
+    let month = browser_range(&env, "last-month", 0).await;
+    assert_eq!((input(&env, "from").await, input(&env, "to").await), month);
+    let query = format!("?from={}&to={}", month.0, month.1);
+    env.poll(
+        &format!("return location.search === '{query}' || null"),
+        e2e::PATIENCE,
+    )
+    .await;
+    // A reload (the session kept in this tab) reopens the same range.
+    env.browser.refresh().await.unwrap();
+    assert!(entries_finished(&env).await);
+    assert_eq!((input(&env, "from").await, input(&env, "to").await), month);
+    assert_eq!(
+        env.wait_for("#range-last-month")
+            .await
+            .attr("aria-pressed")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("true")
+    );
+    env.close().await;
+}

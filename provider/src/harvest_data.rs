@@ -165,10 +165,17 @@ pub fn generate(
         }
     }
     entries.reverse();
+    // The demo's second company starts its weeks on Sunday and writes time as decimals, so
+    // both of Harvest's settings are exercised.
+    let (week_start_day, time_format) = if account_id % 2 == 1 {
+        ("Sunday", "decimal")
+    } else {
+        ("Monday", "hours_minutes")
+    };
     let company = json!({
         "base_uri": format!("https://{}.harvestapp.com", account_id), "full_domain": format!("{account_id}.harvestapp.com"),
-        "name": account_name, "is_active": true, "week_start_day": "Monday", "wants_timestamp_timers": false,
-        "time_format": "hours_minutes", "date_format": "%Y-%m-%d", "plan_type": "simple-v4", "clock": "24h",
+        "name": account_name, "is_active": true, "week_start_day": week_start_day, "wants_timestamp_timers": false,
+        "time_format": time_format, "date_format": "%Y-%m-%d", "plan_type": "simple-v4", "clock": "24h",
         "currency": "GBP", "weekly_capacity": 126000, "expense_feature": true, "invoice_feature": true,
         "estimate_feature": true, "approval_feature": false, "team_feature": true,
     });

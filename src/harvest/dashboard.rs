@@ -8,6 +8,7 @@ use crate::harvest::model::{
     candidates, draw_delay, format_hours, pages_to_append, Entries, EntriesAction, EntryPage, Load,
     Phase,
 };
+use crate::harvest::ranges::{from_query, week_start, Day, Quick};
 use crate::harvest::totals::{format_hundredths, Line, Totals};
 use gloo_timers::callback::Timeout;
 use implicit_oauth::api::ApiError;
@@ -27,6 +28,10 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct DashboardProps {
     pub config: Rc<Config>,
+    /// The app owns the page: the range may live in (and come from) the address bar's query.
+    /// Embedded in a host page, the host's URL is the host's.
+    #[prop_or_default]
+    pub owns_page: bool,
     pub session: Rc<Session>,
     /// The API answered 401: the token is dead and the session must end.
     pub on_unauthorized: Callback<()>,
@@ -43,14 +48,50 @@ impl Reducible for EntriesState {
     }
 }
 
-/// Today and the first day of its year, `YYYY-MM-DD`, in local time.
-fn year_to_date() -> (String, String) {
+/// Today, in local time.
+fn today() -> Day {
     let now = js_sys::Date::new_0();
-    let year = now.get_full_year();
-    (
-        format!("{year:04}-01-01"),
-        format!("{year:04}-{:02}-{:02}", now.get_month() + 1, now.get_date()),
+    Day::from_civil(
+        i64::from(now.get_full_year()),
+        now.get_month() + 1,
+        now.get_date(),
     )
+}
+
+/// The range to show first: the one in the page's query (a reload or a shared link), else the
+/// year so far.
+fn first_range(owns_page: bool) -> (String, String) {
+    let query = owns_page
+        .then(web_sys::window)
+        .flatten()
+        .and_then(|w| w.location().search().ok())
+        .and_then(|q| web_sys::UrlSearchParams::new_with_str(&q).ok());
+    let get = |k: &str| query.as_ref().and_then(|q| q.get(k));
+    from_query(get("from").as_deref(), get("to").as_deref()).unwrap_or_else(|| {
+        let (from, to) = Quick::YearToDate.range(today(), 0);
+        (from.format(), to.format())
+    })
+}
+
+/// Keeps a chosen range in the address bar's query (`from`, `to`; the route's other
+/// parameters stay), so a reload or a shared link reopens it.
+fn remember_range(from: &str, to: &str) {
+    let Some((from, to)) = from_query(Some(from), Some(to)) else {
+        return;
+    };
+    let Some(location) = web_sys::window().map(|w| w.location()) else {
+        return;
+    };
+    let (Ok(path), Ok(search)) = (location.pathname(), location.search()) else {
+        return;
+    };
+    let Ok(query) = web_sys::UrlSearchParams::new_with_str(&search) else {
+        return;
+    };
+    query.set("from", &from);
+    query.set("to", &to);
+    let query: String = query.to_string().into();
+    let _ = implicit_oauth::browser::location::replace_url(&format!("{path}?{query}"));
 }
 
 /// Shows an API error, or ends the session when the error says the token is dead.
@@ -75,7 +116,9 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
     let person = use_state(|| Load::<User>::Loading);
     let company = use_state(|| Load::<Company>::Loading);
     let assignments = use_state(|| Load::<Vec<ProjectAssignment>>::Loading);
-    let (default_from, default_to) = use_memo((), |_| year_to_date()).as_ref().clone();
+    let (default_from, default_to) = use_memo(props.owns_page, |owns| first_range(*owns))
+        .as_ref()
+        .clone();
     let range = use_state(|| (default_from.clone(), default_to.clone()));
     let entries = use_reducer(|| EntriesState(Entries::new(&default_from, &default_to)));
     let cancel_flag = use_mut_ref(|| Rc::new(Cell::new(false)));
@@ -163,11 +206,12 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
 
     {
         // Each load (generation) runs until done, failed, cancelled, or replaced.
-        let (client, entries_handle, unauth, cancel_flag) = (
+        let (client, entries_handle, unauth, cancel_flag, owns_page) = (
             client.clone(),
             entries.clone(),
             props.on_unauthorized.clone(),
             cancel_flag.clone(),
+            props.owns_page,
         );
         let account = chosen.as_ref().map(|a| a.id);
         let load = (
@@ -184,6 +228,11 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
                     (*account, *person_id, *generation > 0)
                 {
                     let (generation, from, to) = (*generation, from.clone(), to.clone());
+                    // A range the person chose (any load after the automatic first one) goes
+                    // into the address bar; the first leaves the URL as sign-in left it.
+                    if owns_page && generation > 1 {
+                        remember_range(&from, &to);
+                    }
                     let client = client.for_account(account);
                     let entries = entries_handle.clone();
                     let stop = cancelled.clone();
@@ -298,6 +347,11 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
                 { company_view(&company) }
                 { assignments_view(&assignments) }
                 <EntriesView entries={entries.0.clone()} range={(*range).clone()}
+                    week_start={match &*company { Load::Loaded(c) => week_start(c.week_start_day.as_deref()), _ => 0 }}
+                    on_quick={{ let (entries, range) = (entries.clone(), range.clone()); Callback::from(move |(from, to): (String, String)| {
+                        range.set((from.clone(), to.clone()));
+                        entries.dispatch(EntriesAction::Start { from, to })
+                    }) }}
                     on_range={{ let range = range.clone(); Callback::from(move |r| range.set(r)) }}
                     on_load={{ let (entries, range) = (entries.clone(), range.clone()); Callback::from(move |_| {
                         let (from, to) = (*range).clone();
@@ -387,6 +441,10 @@ fn assignments_view(assignments: &Load<Vec<ProjectAssignment>>) -> Html {
 struct EntriesProps {
     entries: Entries,
     range: (String, String),
+    /// The weekday the company's weeks start on (0 Monday … 6 Sunday).
+    week_start: u32,
+    /// A quick range was picked: show and load it.
+    on_quick: Callback<(String, String)>,
     on_range: Callback<(String, String)>,
     on_load: Callback<()>,
     on_cancel: Callback<()>,
@@ -453,6 +511,20 @@ fn EntriesView(props: &EntriesProps) -> Html {
     html! {
         <section class="card entries" aria-labelledby="entries-h">
             <h2 id="entries-h">{ "Time entries" }</h2>
+            <div class="quick-ranges" role="group" aria-label="Quick ranges">
+                { for Quick::ALL.iter().map(|q| {
+                    let (a, b) = q.range(today(), props.week_start);
+                    let (a, b) = (a.format(), b.format());
+                    let current = a == from && b == to;
+                    let on_quick = props.on_quick.clone();
+                    let (qa, qb) = (a.clone(), b.clone());
+                    html! {
+                        <button type="button" id={q.id()} aria-pressed={current.to_string()} disabled={loading}
+                            title={format!("{a} to {b}")}
+                            onclick={Callback::from(move |_| on_quick.emit((qa.clone(), qb.clone())))}>{ q.label() }</button>
+                    }
+                }) }
+            </div>
             <form class="range" onsubmit={submit}>
                 <label>{ "From " }<input id="from" type="date" value={from.clone()} onchange={set(0)} /></label>
                 <label>{ "To " }<input id="to" type="date" value={to.clone()} onchange={set(1)} /></label>

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod model;
+pub mod ranges;
 pub mod totals;
 
 #[cfg(target_arch = "wasm32")]
