@@ -700,6 +700,8 @@ async fn quick_ranges_follow_the_companys_week_start_and_a_reload_keeps_the_rang
         (input(&env, "from").await, input(&env, "to").await),
         browser_range(&env, "year", 0).await
     );
+    // The week ranges wait for the company's week start.
+    env.wait_for("#range-this-week:not([disabled])").await;
     env.click("#range-this-week").await;
     assert!(entries_finished(&env).await);
     let week = browser_range(&env, "week", 0).await;

@@ -30,10 +30,19 @@ async fn popup_sign_in_keeps_the_host_pages_url_scroll_and_typed_text() {
         .unwrap();
     env.js("window.scrollTo(0, 300)").await;
     let url_before = env.browser.current_url().await.unwrap();
+    let title_before = env.js("return document.title").await;
     popup_sign_in(&env).await;
     env.wait_for("#login-a [data-screen=\"signed-in\"]").await;
     assert_eq!(env.text("#login-a #user-name").await, "Ada Lovelace");
+    // The embedded app names no tab, moves no focus and writes nothing into the host's URL.
+    env.wait_for("#login-a #entries-status").await;
     assert_eq!(env.browser.current_url().await.unwrap(), url_before);
+    assert_eq!(env.js("return document.title").await, title_before);
+    assert_eq!(
+        env.js("return document.activeElement.closest('#login-a h1') === null")
+            .await,
+        json!(true)
+    );
     assert_eq!(env.js("return window.scrollY").await, json!(300));
     assert_eq!(
         env.js("return document.getElementById('typed').value")

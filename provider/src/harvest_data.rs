@@ -165,8 +165,8 @@ pub fn generate(
         }
     }
     entries.reverse();
-    // The demo's second company starts its weeks on Sunday and writes time as decimals, so
-    // both of Harvest's settings are exercised.
+    // The demo's second company starts its weeks on Sunday (the dashboard's week ranges follow
+    // it) and writes time as decimals (served as Harvest does; the dashboard shows decimals).
     let (week_start_day, time_format) = if account_id % 2 == 1 {
         ("Sunday", "decimal")
     } else {

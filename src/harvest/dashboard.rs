@@ -347,7 +347,7 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
                 { company_view(&company) }
                 { assignments_view(&assignments) }
                 <EntriesView entries={entries.0.clone()} range={(*range).clone()}
-                    week_start={match &*company { Load::Loaded(c) => week_start(c.week_start_day.as_deref()), _ => 0 }}
+                    week_start={match &*company { Load::Loaded(c) => Some(week_start(c.week_start_day.as_deref())), _ => None }}
                     on_quick={{ let (entries, range) = (entries.clone(), range.clone()); Callback::from(move |(from, to): (String, String)| {
                         range.set((from.clone(), to.clone()));
                         entries.dispatch(EntriesAction::Start { from, to })
@@ -441,8 +441,9 @@ fn assignments_view(assignments: &Load<Vec<ProjectAssignment>>) -> Html {
 struct EntriesProps {
     entries: Entries,
     range: (String, String),
-    /// The weekday the company's weeks start on (0 Monday … 6 Sunday).
-    week_start: u32,
+    /// The weekday the company's weeks start on (0 Monday … 6 Sunday), once the company is
+    /// known: until then the week ranges wait rather than guess.
+    week_start: Option<u32>,
     /// A quick range was picked: show and load it.
     on_quick: Callback<(String, String)>,
     on_range: Callback<(String, String)>,
@@ -453,6 +454,13 @@ struct EntriesProps {
 #[component]
 fn EntriesView(props: &EntriesProps) -> Html {
     let e = &props.entries;
+    // Added up once per page that arrives, not on every render (wait ticks, typing a date).
+    let totals = {
+        let entries = e.clone();
+        use_memo((e.generation, e.pages_loaded), move |_| {
+            Totals::of(entries.entries())
+        })
+    };
     let (from, to) = props.range.clone();
     let set = |which: usize| {
         let (on_range, from, to) = (props.on_range.clone(), from.clone(), to.clone());
@@ -512,16 +520,23 @@ fn EntriesView(props: &EntriesProps) -> Html {
         <section class="card entries" aria-labelledby="entries-h">
             <h2 id="entries-h">{ "Time entries" }</h2>
             <div class="quick-ranges" role="group" aria-label="Quick ranges">
-                { for Quick::ALL.iter().map(|q| {
-                    let (a, b) = q.range(today(), props.week_start);
+                { for Quick::ALL.iter().map(|&q| {
+                    let weekly = matches!(q, Quick::ThisWeek | Quick::LastWeek);
+                    let start = props.week_start.unwrap_or(0);
+                    let (a, b) = q.range(today(), start);
                     let (a, b) = (a.format(), b.format());
-                    let current = a == from && b == to;
+                    // Pressed: the range that is loaded (or loading), not the one being typed.
+                    let current = a == e.from && b == e.to;
                     let on_quick = props.on_quick.clone();
-                    let (qa, qb) = (a.clone(), b.clone());
+                    // The range is taken at the click, so a page left open past midnight is right.
+                    let click = Callback::from(move |_| {
+                        let (a, b) = q.range(today(), start);
+                        on_quick.emit((a.format(), b.format()))
+                    });
                     html! {
-                        <button type="button" id={q.id()} aria-pressed={current.to_string()} disabled={loading}
-                            title={format!("{a} to {b}")}
-                            onclick={Callback::from(move |_| on_quick.emit((qa.clone(), qb.clone())))}>{ q.label() }</button>
+                        <button type="button" id={q.id()} aria-pressed={current.to_string()}
+                            disabled={weekly && props.week_start.is_none()}
+                            title={format!("{a} to {b}")} onclick={click}>{ q.label() }</button>
                     }
                 }) }
             </div>
@@ -547,7 +562,7 @@ fn EntriesView(props: &EntriesProps) -> Html {
             }
             { status }
             if !e.pages.is_empty() {
-                <TotalsView totals={Rc::new(Totals::of(e.entries()))} complete={e.is_complete()} />
+                <TotalsView totals={totals.clone()} complete={e.is_complete()} {loading} />
             }
             if !e.pages.is_empty() {
                 <div class="table-wrap">
@@ -555,7 +570,7 @@ fn EntriesView(props: &EntriesProps) -> Html {
                     <thead><tr><th scope="col">{ "Date" }</th><th scope="col">{ "Project" }</th><th scope="col">{ "Task" }</th><th scope="col">{ "Notes" }</th><th scope="col" class="num">{ "Hours" }</th></tr></thead>
                     <EntryBody pages={e.pages.clone()} {loading} />
                     <tfoot><tr><th scope="row" colspan="4">{ if e.is_complete() { "Total" } else { "Total so far (incomplete)" } }</th>
-                        <td class="num" id="total-hours">{ format_hours(e.total_hours()) }</td></tr></tfoot>
+                        <td class="num" id="total-hours">{ format_hundredths(totals.total) }</td></tr></tfoot>
                 </table>
                 </div>
             }
@@ -568,6 +583,8 @@ struct TotalsProps {
     totals: Rc<Totals>,
     /// Every page of the range arrived; otherwise the figures are marked as partial.
     complete: bool,
+    /// Pages are still arriving (the figures will change).
+    loading: bool,
 }
 
 /// The answers first: the range's hours, billable and not, then per client, project and task.
@@ -599,7 +616,7 @@ fn TotalsView(props: &TotalsProps) -> Html {
         }
     };
     html! {
-        <section id="totals" class="totals" aria-labelledby="totals-h" aria-busy={(!props.complete).to_string()}
+        <section id="totals" class="totals" aria-labelledby="totals-h" aria-busy={props.loading.to_string()}
             data-complete={props.complete.to_string()}>
             <h3 id="totals-h">{ "Totals" }{ so_far }</h3>
             <dl class="figures">
