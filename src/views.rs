@@ -274,3 +274,38 @@ pub fn announce_screen(name: &str, provider: Option<&str>) {
         }
     }
 }
+
+#[derive(Properties, PartialEq)]
+pub struct ExpiresProps {
+    pub session: std::rc::Rc<implicit_oauth::oauth::Session>,
+}
+
+/// "Your sign-in expires in 44 seconds.", kept current: redrawn whenever its words change
+/// (each second in the last two minutes), with one timer that is cleared when it goes.
+#[component]
+pub fn Expires(props: &ExpiresProps) -> Html {
+    use implicit_oauth::oauth::session::{describe_remaining, describe_remaining_changes_in_ms};
+    let redraws = use_state(|| 0u32);
+    let remaining = props
+        .session
+        .remaining_ms(implicit_oauth::browser::now_ms());
+    {
+        let redraws = redraws.clone();
+        let wait = remaining.map(describe_remaining_changes_in_ms);
+        use_effect_with((*redraws, wait), move |(n, wait)| {
+            let n = *n;
+            let timer = wait.map(|ms| {
+                // Browsers fire longer timeouts at once: at most ~24 days, then look again.
+                gloo_timers::callback::Timeout::new(ms.min(i32::MAX as u64) as u32, move || {
+                    redraws.set(n + 1)
+                })
+            });
+            move || drop(timer)
+        });
+    }
+    let text = match remaining {
+        Some(ms) => format!("Your sign-in expires {}.", describe_remaining(ms)),
+        None => "Your sign-in does not expire.".to_owned(),
+    };
+    html! { <p id="expires">{ text }</p> }
+}

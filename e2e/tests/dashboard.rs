@@ -3,7 +3,7 @@
 
 use e2e::{Env, Options};
 use local_provider::data::demo_accounts;
-use local_provider::harvest_data::total_hours;
+use local_provider::harvest_data::{date_from_days, total_hours};
 use local_provider::settings::{Pagination, RateLimit};
 use local_provider::{bind, router, serve, Provider};
 use serde_json::json;
@@ -501,10 +501,12 @@ async fn cancelling_a_load_keeps_what_arrived_marked_incomplete() {
     env.open("/").await;
     env.sign_in().await;
     env.wait_for("#entries-table").await;
+    let progress = env.text("#entries-progress-text").await;
     env.click("#cancel-entries").await;
     assert!(
         !entries_finished(&env).await,
-        "a cancelled load must not claim to be complete"
+        "a cancelled load must not claim to be complete (when cancelled: {progress}; now: {})",
+        env.text("#entries-status").await
     );
     assert!(env
         .text("#entries-status")
@@ -631,6 +633,35 @@ async fn totals_per_client_project_and_task_and_the_billable_split_equal_the_pro
             "{id}"
         );
     }
+    // Sixty days are charted per week (this company's weeks start on Monday, as 2026-03-02
+    // is): nine bars, each the sum of its week.
+    let first = 20_514; // 2026-03-02, in days since 1970-01-01
+    assert_eq!(date_from_days(first), "2026-03-02");
+    let week_of: std::collections::HashMap<String, usize> = (0..60)
+        .map(|k| (date_from_days(first + k), (k / 7) as usize))
+        .collect();
+    let mut weeks: Vec<(String, i64)> =
+        (0..9).map(|w| (date_from_days(first + 7 * w), 0)).collect();
+    for e in &entries {
+        weeks[week_of[&e.spent_date]].1 += hundredths(e.hours);
+    }
+    let expected: Vec<[String; 2]> = weeks.into_iter().map(|(d, h)| [d, hours(h)]).collect();
+    assert_eq!(
+        env.js("return [...document.querySelectorAll('#day-chart rect')].map(r => [r.dataset.start, r.dataset.hours])")
+            .await,
+        json!(expected)
+    );
+    let chart = env.wait_for("#day-chart").await;
+    assert_eq!(chart.attr("role").await.unwrap().as_deref(), Some("img"));
+    let desc = env
+        .js("return document.getElementById('chart-desc').textContent")
+        .await;
+    assert!(
+        desc.as_str()
+            .unwrap()
+            .starts_with("9 weeks. The most hours"),
+        "{desc}"
+    );
     env.close().await;
 }
 
@@ -728,6 +759,31 @@ async fn quick_ranges_follow_the_companys_week_start_and_a_reload_keeps_the_rang
             .unwrap()
             .as_deref(),
         Some("true")
+    );
+    env.close().await;
+}
+
+#[tokio::test]
+async fn the_time_left_counts_down_as_it_passes() {
+    let env = Env::with(Options {
+        token_lifetime: Duration::from_secs(100),
+        ..Options::default()
+    })
+    .await;
+    env.open("/").await;
+    env.sign_in().await;
+    let seconds = |text: String| -> u64 {
+        text.split_whitespace()
+            .find_map(|w| w.parse().ok())
+            .unwrap_or_else(|| panic!("no number in {text:?}"))
+    };
+    let first = seconds(env.text("#expires").await);
+    assert!(env.text("#expires").await.contains("seconds"));
+    tokio::time::sleep(Duration::from_millis(2_500)).await;
+    let later = seconds(env.text("#expires").await);
+    assert!(
+        (first - 4..=first - 2).contains(&later),
+        "from {first} s to {later} s in 2.5 s"
     );
     env.close().await;
 }

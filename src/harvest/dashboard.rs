@@ -4,18 +4,19 @@
 use crate::harvest::api::{
     Account, Accounts, AssignmentsPage, Company, ProjectAssignment, TimeEntriesPage, User,
 };
+use crate::harvest::chart::{is_weekly, series, Bar};
 use crate::harvest::model::{
     candidates, draw_delay, format_hours, pages_to_append, Entries, EntriesAction, EntryPage, Load,
     Phase,
 };
 use crate::harvest::ranges::{from_query, week_start, Day, Quick};
 use crate::harvest::totals::{format_hundredths, Line, Totals};
+use crate::views::Expires;
 use gloo_timers::callback::Timeout;
 use implicit_oauth::api::ApiError;
 use implicit_oauth::browser::api_client::ApiClient;
 use implicit_oauth::browser::now_ms;
 use implicit_oauth::browser::{remember_account, remembered_account};
-use implicit_oauth::oauth::session::describe_remaining;
 use implicit_oauth::oauth::Product;
 use implicit_oauth::oauth::{Config, Session};
 use std::cell::Cell;
@@ -294,13 +295,6 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
     };
 
     let header = {
-        let expiry = match props
-            .session
-            .remaining_ms(implicit_oauth::browser::now_ms())
-        {
-            Some(ms) => format!("Your sign-in expires {}.", describe_remaining(ms)),
-            None => "Your sign-in does not expire.".to_owned(),
-        };
         let switch = {
             let chosen = chosen.clone();
             Callback::from(move |_: MouseEvent| chosen.set(None))
@@ -319,7 +313,7 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
                         if several { { " " }<button id="switch-account" class="link" onclick={switch}>{ "Switch account" }</button> }
                     </p>
                 }
-                <p id="expires">{ expiry }</p>
+                <Expires session={props.session.clone()} />
                 <div class="actions">
                     <button id="refresh" onclick={refresh} disabled={chosen.is_none()}>{ "Reload" }</button>
                     <button id="sign-out" onclick={props.on_sign_out.clone()}>{ "Sign out" }</button>
@@ -562,7 +556,8 @@ fn EntriesView(props: &EntriesProps) -> Html {
             }
             { status }
             if !e.pages.is_empty() {
-                <TotalsView totals={totals.clone()} complete={e.is_complete()} {loading} />
+                <TotalsView totals={totals.clone()} complete={e.is_complete()} {loading}
+                    range={(e.from.clone(), e.to.clone())} week_start={props.week_start.unwrap_or(0)} />
             }
             if !e.pages.is_empty() {
                 <div class="table-wrap">
@@ -585,6 +580,10 @@ struct TotalsProps {
     complete: bool,
     /// Pages are still arriving (the figures will change).
     loading: bool,
+    /// The range the figures cover.
+    range: (String, String),
+    /// The weekday weeks start on, for a chart drawn per week.
+    week_start: u32,
 }
 
 /// The answers first: the range's hours, billable and not, then per client, project and task.
@@ -625,10 +624,74 @@ fn TotalsView(props: &TotalsProps) -> Html {
                     <small>{ format!(" ({} %)", t.percent(t.billable)) }</small></dd></div>
                 <div><dt>{ "Non-billable" }</dt><dd id="totals-non-billable">{ format_hundredths(t.non_billable()) }</dd></div>
             </dl>
+            { day_chart(t, &props.range, props.week_start, so_far) }
             { table("totals-clients", "By client", &t.clients) }
             { table("totals-projects", "By project", &t.projects) }
             { table("totals-tasks", "By task", &t.tasks) }
         </section>
+    }
+}
+
+/// Hours per day (or per week, for long ranges) as bars drawn by the app itself: SVG with a
+/// title and a description for assistive technology, and the same numbers as a table.
+fn day_chart(t: &Totals, (from, to): &(String, String), week_start: u32, so_far: &str) -> Html {
+    let (Some(bars), Some(a), Some(b)) = (
+        series(&t.days, from, to, week_start),
+        Day::parse(from),
+        Day::parse(to),
+    ) else {
+        return Html::default();
+    };
+    let (unit, column) = if is_weekly(a, b) {
+        ("week", "Week of")
+    } else {
+        ("day", "Day")
+    };
+    let max = bars.iter().map(|b| b.hundredths).max().unwrap_or(0).max(1);
+    let busiest = bars
+        .iter()
+        .fold(None::<&Bar>, |best, b| match best {
+            Some(x) if x.hundredths >= b.hundredths => Some(x),
+            _ => Some(b),
+        })
+        .filter(|b| b.hundredths > 0);
+    let desc = match busiest {
+        Some(b) => format!(
+            "{} {unit}s. The most hours, {}, in the {unit} starting {}.",
+            bars.len(),
+            format_hundredths(b.hundredths),
+            b.start
+        ),
+        None => format!("{} {unit}s, none with hours.", bars.len()),
+    };
+    html! {
+        <figure class="chart">
+            <svg id="day-chart" role="img" aria-labelledby="chart-title chart-desc" data-unit={unit}
+                viewBox={format!("0 0 {} 100", bars.len() * 10)} preserveAspectRatio="none">
+                <title id="chart-title">{ format!("Hours per {unit}, {from} to {to}{so_far}") }</title>
+                <desc id="chart-desc">{ desc }</desc>
+                { for bars.iter().enumerate().map(|(i, b)| {
+                    let h = b.hundredths * 95 / max;
+                    html! {
+                        <rect x={(i * 10 + 1).to_string()} y={(100 - h).to_string()} width="8" height={h.to_string()}
+                            data-start={b.start.clone()} data-hours={format_hundredths(b.hundredths)}>
+                            <title>{ format!("{}: {} h", b.start, format_hundredths(b.hundredths)) }</title>
+                        </rect>
+                    }
+                }) }
+            </svg>
+            <details>
+                <summary>{ format!("Hours per {unit} as a table") }</summary>
+                <table id="day-table">
+                    <thead><tr><th scope="col">{ column }</th><th scope="col" class="num">{ "Hours" }</th></tr></thead>
+                    <tbody>
+                        { for bars.iter().map(|b| html! {
+                            <tr><th scope="row">{ b.start.clone() }</th><td class="num">{ format_hundredths(b.hundredths) }</td></tr>
+                        }) }
+                    </tbody>
+                </table>
+            </details>
+        </figure>
     }
 }
 

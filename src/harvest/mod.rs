@@ -2,6 +2,7 @@
 //! shows, as pure functions tested natively) and `dashboard` (the screen).
 
 pub mod api;
+pub mod chart;
 pub mod model;
 pub mod ranges;
 pub mod totals;

@@ -39,6 +39,8 @@ pub struct Totals {
     pub projects: Vec<Line>,
     /// By task, most hours first.
     pub tasks: Vec<Line>,
+    /// By day (`YYYY-MM-DD`), in date order.
+    pub days: Vec<(String, i64)>,
 }
 
 impl Totals {
@@ -47,6 +49,7 @@ impl Totals {
         let mut totals = Totals::default();
         let (mut clients, mut projects, mut tasks) =
             (Group::default(), Group::default(), Group::default());
+        let mut days = std::collections::BTreeMap::<&str, i64>::new();
         for e in entries {
             let h = hundredths(e.hours);
             let billable = if e.billable { h } else { 0 };
@@ -58,7 +61,9 @@ impl Totals {
             }
             projects.add(e.project.id, &e.project.name, h, billable);
             tasks.add(e.task.id, &e.task.name, h, billable);
+            *days.entry(e.spent_date.as_str()).or_default() += h;
         }
+        totals.days = days.into_iter().map(|(d, h)| (d.to_owned(), h)).collect();
         totals.clients = clients.lines();
         totals.projects = projects.lines();
         totals.tasks = tasks.lines();

@@ -4,9 +4,9 @@
 use crate::harvest::api::Accounts;
 use crate::harvest::model::{candidates, Load};
 use crate::profile::summary::{not_granted, scopes_from_header, Profile};
+use crate::views::Expires;
 use implicit_oauth::api::ApiError;
 use implicit_oauth::browser::api_client::ApiClient;
-use implicit_oauth::oauth::session::describe_remaining;
 use implicit_oauth::oauth::{Config, Scope, Session};
 use std::rc::Rc;
 use yew::platform::spawn_local;
@@ -53,13 +53,6 @@ pub fn ProfileView(props: &ProfileProps) -> Html {
         });
     }
     let config = &props.config;
-    let expiry = match props
-        .session
-        .remaining_ms(implicit_oauth::browser::now_ms())
-    {
-        Some(ms) => format!("Your sign-in expires {}.", describe_remaining(ms)),
-        None => "Your sign-in does not expire.".to_owned(),
-    };
     let refresh = {
         let reloads = reloads.clone();
         Callback::from(move |_: MouseEvent| reloads.set(*reloads + 1))
@@ -103,7 +96,7 @@ pub fn ProfileView(props: &ProfileProps) -> Html {
         <section data-screen="signed-in" class="dashboard" data-view="profile">
             <header class="dash-header">
                 <h1>{ format!("You are signed in with {}", config.title()) }</h1>
-                <p id="expires">{ expiry }</p>
+                <Expires session={props.session.clone()} />
                 <div class="actions">
                     <button id="refresh" onclick={refresh}>{ "Reload" }</button>
                     <button id="sign-out" onclick={props.on_sign_out.clone()}>{ "Sign out" }</button>

@@ -74,6 +74,19 @@ pub fn describe_remaining(ms: u64) -> String {
     format!("in {n} {unit}{}", if n == 1 { "" } else { "s" })
 }
 
+/// How long until [`describe_remaining`]'s words for `ms` change: in its own units (seconds in
+/// the last two minutes, then minutes, hours, days).
+pub fn describe_remaining_changes_in_ms(ms: u64) -> u64 {
+    let step = match ms / 1000 {
+        0..=119 => 1_000,
+        120..=7_199 => 60_000,
+        7_200..=172_799 => 3_600_000,
+        _ => 86_400_000,
+    };
+    // The words are whole units rounded down: they change just past the next boundary.
+    ms % step + 1
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,6 +97,42 @@ mod tests {
             access_token: AccessToken::new("tok-SECRET-value"),
             expires_at_ms,
             scope: Scope::parse("harvest:1"),
+        }
+    }
+
+    #[test]
+    fn the_remaining_time_is_redrawn_when_its_words_change() {
+        assert_eq!(describe_remaining_changes_in_ms(44_500), 501);
+        assert_eq!(describe_remaining_changes_in_ms(630_000), 30_001);
+        assert_eq!(describe_remaining_changes_in_ms(3 * 86_400_000 + 5), 6);
+        // Each wait ends exactly where the words differ from now's, never later.
+        for ms in [
+            1,
+            999,
+            44_000,
+            119_999,
+            120_000,
+            600_000,
+            7_199_999,
+            7_200_000,
+            90_000_000,
+            172_800_000,
+            400_000_000,
+        ] {
+            let wait = describe_remaining_changes_in_ms(ms);
+            assert!(wait > 0 && wait <= 86_400_000, "{ms}: {wait}");
+            if wait <= ms {
+                assert_ne!(
+                    describe_remaining(ms - wait),
+                    describe_remaining(ms),
+                    "{ms}"
+                );
+                assert_eq!(
+                    describe_remaining(ms - wait + 1),
+                    describe_remaining(ms),
+                    "{ms}"
+                );
+            }
         }
     }
 
