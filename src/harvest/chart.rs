@@ -31,7 +31,7 @@ pub fn series(days: &[(String, i64)], from: &str, to: &str, week_start: u32) -> 
     let weekly = is_weekly(from, to);
     // Bars start on `from` (daily), or on the week start on or before it (weekly).
     let first = if weekly {
-        Day(from.0 - i64::from((from.weekday() + 7 - week_start) % 7))
+        from.week_start(week_start)
     } else {
         from
     };

@@ -199,10 +199,6 @@ impl Entries {
         self.pages.iter().map(|p| p.len()).sum()
     }
 
-    pub fn total_hours(&self) -> f64 {
-        self.entries().map(|e| e.hours).sum()
-    }
-
     /// Only a finished load is complete; a partial table must never look like a full one.
     pub fn is_complete(&self) -> bool {
         self.phase == Phase::Done
@@ -321,7 +317,8 @@ mod tests {
         });
         let s = s.next(EntriesAction::Finished { generation: g });
         assert!(s.is_complete());
-        assert_eq!(format_hours(s.total_hours()), "4.00");
+        let total = crate::harvest::totals::Totals::of(s.entries()).total;
+        assert_eq!(crate::harvest::totals::format_hundredths(total), "4.00");
     }
 
     #[test]

@@ -63,6 +63,12 @@ impl Day {
     pub fn weekday(self) -> u32 {
         (self.0 + 3).rem_euclid(7) as u32
     }
+
+    /// The first day of the week holding this day, weeks starting on `week_start` (0 Monday …
+    /// 6 Sunday).
+    pub fn week_start(self, week_start: u32) -> Day {
+        Day(self.0 - i64::from((self.weekday() + 7 - week_start) % 7))
+    }
 }
 
 /// The weekday (0 Monday … 6 Sunday) a company's weeks start on, from `/v2/company`'s
@@ -132,7 +138,7 @@ impl Quick {
     /// Its first and last day, given today and the weekday weeks start on.
     pub fn range(self, today: Day, week_start: u32) -> (Day, Day) {
         let (year, month, _) = today.civil();
-        let week_from = Day(today.0 - i64::from((today.weekday() + 7 - week_start) % 7));
+        let week_from = today.week_start(week_start);
         let month_from = Day::from_civil(year, month, 1);
         let next_month = |y: i64, m: u32| if m == 12 { (y + 1, 1) } else { (y, m + 1) };
         match self {

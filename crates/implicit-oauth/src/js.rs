@@ -104,6 +104,16 @@ fn field(object: &JsValue, key: &str) -> Option<JsValue> {
         .filter(|v| !v.is_undefined() && !v.is_null())
 }
 
+/// A copy of a host's options without the sign-in mode (`sign_in`, `popup_fallback`), which is
+/// no field of `config.json`.
+fn without_mode(options: &js_sys::Object) -> js_sys::Object {
+    let fields = js_sys::Object::assign(&js_sys::Object::new(), options);
+    for key in ["sign_in", "popup_fallback"] {
+        let _ = js_sys::Reflect::delete_property(&fields, &JsValue::from_str(key));
+    }
+    fields
+}
+
 /// Reads a JavaScript object as a configuration, with the same rules as `config.json`.
 fn config_of(object: &js_sys::Object) -> Result<Config, String> {
     let json: String = js_sys::JSON::stringify(object)
@@ -135,20 +145,11 @@ pub fn options_of(
         }
     };
     // The rest are config.json's fields, validated by the same rules.
-    let config_fields =
-        js_sys::Object::assign(&js_sys::Object::new(), &js_sys::Object::from(options));
-    for key in ["sign_in", "popup_fallback"] {
-        let _ = js_sys::Reflect::delete_property(&config_fields, &JsValue::from_str(key));
-    }
-    let config = config_of(&config_fields).map_err(|e| JsError::new(&e))?;
+    let config =
+        config_of(&without_mode(&js_sys::Object::from(options))).map_err(|e| JsError::new(&e))?;
     if let Some(allowed) = allowed {
-        // The same object may serve as both (`createClient(options, options)`): its sign-in
-        // mode is no configuration field.
-        let allowed = js_sys::Object::assign(&js_sys::Object::new(), &allowed);
-        for key in ["sign_in", "popup_fallback"] {
-            let _ = js_sys::Reflect::delete_property(&allowed, &JsValue::from_str(key));
-        }
-        let allowed = config_of(&allowed)
+        // The same object may serve as both (`createClient(options, options)`).
+        let allowed = config_of(&without_mode(&allowed))
             .map_err(|e| JsError::new(&format!("the allowed configuration: {e}")))?;
         config
             .check_within(&allowed)
