@@ -19,6 +19,10 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+/// The app's route with the whole of 2026 as its range (the provider's data for it never
+/// changes): a long, multi-page first load. Without a range the dashboard loads this week.
+pub const YEAR_2026: &str = "/?from=2026-01-01&to=2026-12-31";
+
 /// How long to wait for something a person would see.
 pub const PATIENCE: Duration = Duration::from_secs(15);
 

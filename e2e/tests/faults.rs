@@ -13,7 +13,7 @@ async fn load_ended(env: &Env, limit: Duration) -> bool {
 }
 
 async fn settled(env: &Env) {
-    env.open("/").await;
+    env.open(e2e::YEAR_2026).await;
     env.sign_in().await;
     env.dashboard_settled().await;
 }
@@ -45,7 +45,7 @@ async fn the_api_going_down_mid_pagination_leaves_a_table_marked_incomplete() {
     let env = Env::start().await;
     env.provider
         .set_faults(|f| f.delay = Duration::from_millis(250));
-    env.open("/").await;
+    env.open(e2e::YEAR_2026).await;
     env.sign_in().await;
     env.wait_for("#entries-table").await;
     env.set_provider_online(false).await;
@@ -119,7 +119,7 @@ async fn a_429_without_a_readable_retry_after_waits_the_15_s_default_then_recove
 #[tokio::test]
 async fn a_provider_unreachable_at_sign_in_leaves_the_app_usable() {
     let env = Env::start().await;
-    env.open("/").await;
+    env.open(e2e::YEAR_2026).await;
     env.screen("signed-out").await;
     env.set_provider_online(false).await;
     env.click("#sign-in").await;

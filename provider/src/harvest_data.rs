@@ -48,10 +48,29 @@ pub fn date_from_days(days: i64) -> String {
     format!("{year:04}-{month:02}-{day:02}")
 }
 
-/// 2026-01-01 as days since the epoch.
-const FIRST_DAY: i64 = 20_454;
-/// Generated days: 2026-01-01 to 2026-12-31.
-const DAYS: i64 = 365;
+/// Days since 1970-01-01 of 1 January of `year` (Hinnant's `days_from_civil`).
+fn new_year(year: i64) -> i64 {
+    let y = year - 1;
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + 306 - 719_468
+}
+
+/// The first generated year: the data spans several years, so ranges across a new year and
+/// "last month" in January have entries.
+const FIRST_YEAR: i64 = 2024;
+/// The year the tests and benchmarks name (its entries never change).
+const NAMED_YEAR: i64 = 2026;
+
+/// The last generated year: the current one (never before [`NAMED_YEAR`]), so "this week",
+/// the dashboard's first range, always has entries.
+fn last_year() -> i64 {
+    let today = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| (d.as_secs() / 86_400) as i64);
+    let year: i64 = date_from_days(today)[..4].parse().unwrap_or(NAMED_YEAR);
+    year.max(NAMED_YEAR)
+}
 
 /// A small deterministic generator (64-bit LCG): the same data on every run.
 struct Lcg(u64);
@@ -135,42 +154,46 @@ pub fn generate(
             })
         })
         .collect();
-    let mut rng = Lcg(account_id);
     let mut entries = Vec::new();
-    for day in 0..DAYS {
-        let days = FIRST_DAY + day;
-        // 1970-01-01 was a Thursday: weekday 0 = Monday.
-        if (days + 3).rem_euclid(7) >= 5 {
-            continue;
-        }
-        for _ in 0..entries_per_weekday {
-            let (project, client, _) = &projects[rng.next(3) as usize];
-            let hours = (rng.next(16) + 1) as f64 * 0.25;
-            let notes = (rng.next(3) > 0)
-                .then(|| format!("Worked on {} <b>#{}</b>", project.name, rng.next(90) + 10));
-            let task = tasks[rng.next(3) as usize].clone();
-            entries.push(TimeEntry {
-                id: account_id * 1_000_000 + entries.len() as u64 + 1,
-                spent_date: date_from_days(days),
-                hours,
-                notes,
-                is_locked: false,
-                // Writing is not billed: the dashboard's billable split has both sides.
-                billable: task.id != 13,
-                user: user.clone(),
-                client: (*client).clone(),
-                project: project.clone(),
-                task,
-            });
+    for year in FIRST_YEAR..=last_year() {
+        // Each year its own stream, so a year's entries do not depend on which years precede it.
+        let mut rng =
+            Lcg(account_id.wrapping_add(((year - NAMED_YEAR) as u64).wrapping_mul(0x9E37_79B9)));
+        for days in new_year(year)..new_year(year + 1) {
+            // 1970-01-01 was a Thursday: weekday 0 = Monday.
+            if (days + 3).rem_euclid(7) >= 5 {
+                continue;
+            }
+            for _ in 0..entries_per_weekday {
+                let (project, client, _) = &projects[rng.next(3) as usize];
+                let hours = (rng.next(16) + 1) as f64 * 0.25;
+                let notes = (rng.next(3) > 0)
+                    .then(|| format!("Worked on {} <b>#{}</b>", project.name, rng.next(90) + 10));
+                let task = tasks[rng.next(3) as usize].clone();
+                entries.push(TimeEntry {
+                    id: account_id * 1_000_000 + entries.len() as u64 + 1,
+                    spent_date: date_from_days(days),
+                    hours,
+                    notes,
+                    is_locked: false,
+                    // Writing is not billed: the dashboard's billable split has both sides.
+                    billable: task.id != 13,
+                    user: user.clone(),
+                    client: (*client).clone(),
+                    project: project.clone(),
+                    task,
+                });
+            }
         }
     }
     entries.reverse();
-    // The demo's second company starts its weeks on Sunday (the dashboard's week ranges follow
-    // it) and writes time as decimals (served as Harvest does; the dashboard shows decimals).
+    // The demo's second company starts its weeks on Sunday and writes time as hours and
+    // minutes; the first, Monday and decimals. The dashboard follows both (times in the API
+    // stay decimal, as Harvest serves them).
     let (week_start_day, time_format) = if account_id % 2 == 1 {
-        ("Sunday", "decimal")
+        ("Sunday", "hours_minutes")
     } else {
-        ("Monday", "hours_minutes")
+        ("Monday", "decimal")
     };
     let company = json!({
         "base_uri": format!("https://{}.harvestapp.com", account_id), "full_domain": format!("{account_id}.harvestapp.com"),
@@ -203,8 +226,10 @@ mod tests {
     #[test]
     fn dates_are_civil_dates() {
         assert_eq!(date_from_days(0), "1970-01-01");
-        assert_eq!(date_from_days(FIRST_DAY), "2026-01-01");
-        assert_eq!(date_from_days(FIRST_DAY + 59), "2026-03-01");
+        assert_eq!(date_from_days(new_year(2026)), "2026-01-01");
+        assert_eq!(date_from_days(new_year(2026) + 59), "2026-03-01");
+        assert_eq!(date_from_days(new_year(2024) + 59), "2024-02-29");
+        assert_eq!(date_from_days(new_year(2027) - 1), "2026-12-31");
         assert_eq!(date_from_days(-1), "1969-12-31");
     }
 
@@ -216,7 +241,20 @@ mod tests {
         };
         let a = generate(123_456, "A", &user, 10);
         let b = generate(123_456, "A", &user, 10);
-        assert_eq!(a.entries.len(), 2610);
+        let in_2026 = |d: &AccountData| {
+            d.entries
+                .iter()
+                .filter(|e| e.spent_date.starts_with("2026-"))
+                .count()
+        };
+        assert_eq!(in_2026(&a), 2610);
+        // Several years, through the current one.
+        assert!(a.entries.iter().any(|e| e.spent_date.starts_with("2024-")));
+        let this_year = last_year().to_string();
+        assert!(a
+            .entries
+            .iter()
+            .any(|e| e.spent_date.starts_with(&this_year)));
         assert_eq!(
             total_hours(&a, "2026-01-01", "2026-12-31"),
             total_hours(&b, "2026-01-01", "2026-12-31")
