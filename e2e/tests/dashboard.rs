@@ -81,7 +81,7 @@ async fn with_two_accounts_the_person_picks_one_and_sees_its_data() {
         ..Options::default()
     })
     .await;
-    env.open("/").await;
+    env.open(e2e::YEAR_2026).await;
     env.click("#sign-in").await;
     env.click("#allow").await;
     env.wait_for("#account-picker").await;
@@ -115,7 +115,7 @@ async fn the_all_scope_is_resolved_through_the_accounts_endpoint() {
         ..Options::default()
     })
     .await;
-    env.open("/").await;
+    env.open(e2e::YEAR_2026).await;
     env.sign_in().await;
     assert_eq!(env.text("#account-name").await, "Analytical Engines Ltd");
     assert!(env
@@ -137,7 +137,8 @@ async fn the_dashboard_shows_person_company_assignments_and_a_multi_page_range_t
     let env = Env::start().await;
     env.provider
         .set_faults(|f| f.delay = Duration::from_millis(60));
-    env.open("/").await;
+    // A shared link's range, opened signed out, is the range loaded after sign-in.
+    env.open(e2e::YEAR_2026).await;
     env.sign_in().await;
     assert_eq!(env.text("#user-name").await, "Ada Lovelace");
     assert_eq!(env.text("#company-name").await, "Analytical Engines Ltd");
@@ -146,6 +147,10 @@ async fn the_dashboard_shows_person_company_assignments_and_a_multi_page_range_t
         .await
         .contains("Analytical Engine (AE)"));
     let progress = env.text("#entries-progress-text").await;
+    assert_eq!(
+        (input(&env, "from").await, input(&env, "to").await),
+        ("2026-01-01".to_owned(), "2026-12-31".to_owned())
+    );
     assert!(
         progress.starts_with("Loaded ") && progress.contains(" pages"),
         "{progress}"
@@ -188,10 +193,9 @@ async fn a_long_load_draws_its_rows_in_batches_not_page_by_page() {
         ..Options::default()
     })
     .await;
-    env.open("/").await;
+    env.open(e2e::YEAR_2026).await;
     env.sign_in().await;
-    // The year so far, five entries a page: up to ~480 pages, longer than PATIENCE on a busy
-    // machine in December.
+    // The year, five entries a page: 522 pages, longer than PATIENCE on a busy machine.
     assert!(long_load_finished(&env, Duration::from_secs(90)).await);
     // Each draw appends one batch of rows to the table's body (a new range draws a new one).
     env.js("window.__draws = 0;
@@ -226,7 +230,7 @@ async fn cursor_pagination_loads_every_page_with_unknown_totals() {
         ..Options::default()
     })
     .await;
-    env.open("/").await;
+    env.open(e2e::YEAR_2026).await;
     env.sign_in().await;
     assert!(entries_finished(&env).await);
     assert_eq!(env.text("#total-hours").await, expected_hours(&env).await);
@@ -236,7 +240,7 @@ async fn cursor_pagination_loads_every_page_with_unknown_totals() {
 #[tokio::test]
 async fn an_empty_range_says_so() {
     let env = Env::start().await;
-    env.open("/").await;
+    env.open(e2e::YEAR_2026).await;
     env.sign_in().await;
     entries_finished(&env).await;
     // 2026-01-03 is a Saturday: nobody worked.
@@ -271,7 +275,7 @@ async fn a_foreign_links_next_is_not_followed_and_gets_no_token() {
     .await;
     env.provider
         .set_faults(|f| f.foreign_next = Some(format!("http://{foreign_addr}")));
-    env.open("/").await;
+    env.open(e2e::YEAR_2026).await;
     env.sign_in().await;
     assert!(
         !entries_finished(&env).await,
@@ -294,7 +298,7 @@ async fn a_foreign_links_next_is_not_followed_and_gets_no_token() {
 #[tokio::test]
 async fn query_mode_sends_no_authorization_header_and_header_mode_no_access_token() {
     let env = Env::start().await;
-    env.open("/").await;
+    env.open(e2e::YEAR_2026).await;
     env.sign_in().await;
     entries_finished(&env).await;
     let seen = env.provider.recorded();
@@ -309,7 +313,7 @@ async fn query_mode_sends_no_authorization_header_and_header_mode_no_access_toke
         ..Options::default()
     })
     .await;
-    env.open("/").await;
+    env.open(e2e::YEAR_2026).await;
     env.sign_in().await;
     entries_finished(&env).await;
     let seen = env.provider.recorded();
@@ -337,7 +341,7 @@ async fn a_burst_over_the_rate_limit_completes_without_a_429() {
         ..Options::default()
     })
     .await;
-    env.open("/").await;
+    env.open(e2e::YEAR_2026).await;
     env.sign_in().await;
     assert!(entries_finished(&env).await);
     let seen = env.provider.recorded();
@@ -357,7 +361,7 @@ async fn a_forced_429_is_waited_out_and_the_load_recovers() {
         ..Options::default()
     })
     .await;
-    env.open("/").await;
+    env.open(e2e::YEAR_2026).await;
     env.sign_in().await;
     entries_finished(&env).await;
     env.provider.set_faults(|f| f.too_many = 1);
@@ -371,7 +375,7 @@ async fn a_forced_429_is_waited_out_and_the_load_recovers() {
 #[tokio::test]
 async fn a_403_shows_a_permission_message_and_does_not_send_the_person_to_sign_in() {
     let env = Env::start().await;
-    env.open("/").await;
+    env.open(e2e::YEAR_2026).await;
     env.sign_in().await;
     entries_finished(&env).await;
     env.provider.set_faults(|f| f.forbidden = true);
@@ -391,7 +395,7 @@ async fn a_403_shows_a_permission_message_and_does_not_send_the_person_to_sign_i
 
 async fn fails_then_recovers(fault: fn(&mut local_provider::faults::Faults), expect: &str) {
     let env = Env::start().await;
-    env.open("/").await;
+    env.open(e2e::YEAR_2026).await;
     env.sign_in().await;
     entries_finished(&env).await;
     env.provider.set_faults(fault);
@@ -425,7 +429,7 @@ async fn an_html_error_page_shows_a_clear_error_and_retry_recovers() {
 #[tokio::test]
 async fn an_offline_provider_shows_a_clear_error_and_retry_recovers() {
     let env = Env::start().await;
-    env.open("/").await;
+    env.open(e2e::YEAR_2026).await;
     env.sign_in().await;
     entries_finished(&env).await;
     env.set_provider_online(false).await;
@@ -453,7 +457,7 @@ async fn a_personal_access_token_reaches_the_dashboard() {
         .provider
         .store
         .issue(vec![123_456], Duration::from_secs(3600));
-    env.open("/").await;
+    env.open(e2e::YEAR_2026).await;
     env.click("details.pat summary").await;
     // It says where such a token comes from, and a mistake points at its field.
     let link = env.wait_for("#pat-where").await;
@@ -498,7 +502,7 @@ async fn cancelling_a_load_keeps_what_arrived_marked_incomplete() {
     let env = Env::start().await;
     env.provider
         .set_faults(|f| f.delay = Duration::from_millis(300));
-    env.open("/").await;
+    env.open(e2e::YEAR_2026).await;
     env.sign_in().await;
     env.wait_for("#entries-table").await;
     let progress = env.text("#entries-progress-text").await;
@@ -576,13 +580,9 @@ fn expected_lines(
 #[tokio::test]
 async fn totals_per_client_project_and_task_and_the_billable_split_equal_the_providers_data() {
     let env = Env::start().await;
-    env.open("/").await;
+    env.open("/?from=2026-03-02&to=2026-04-30").await;
     env.sign_in().await;
-    assert!(entries_finished(&env).await);
-    env.set_input("from", "2026-03-02").await;
-    env.set_input("to", "2026-04-30").await;
-    env.click("#load-entries").await;
-    // The new range is in (newest first: its first row is in April) and every page arrived.
+    // The range is in (newest first: its first row is in April) and every page arrived.
     env.poll(
         "const t = document.getElementById('totals');
          const first = document.querySelector('#entries-table tbody tr td');
@@ -666,9 +666,175 @@ async fn totals_per_client_project_and_task_and_the_billable_split_equal_the_pro
 }
 
 #[tokio::test]
+async fn a_company_that_writes_hours_and_minutes_sees_hours_and_minutes() {
+    let env = Env::with(Options {
+        accounts: demo_accounts(),
+        ..Options::default()
+    })
+    .await;
+    env.open("/?from=2026-03-02&to=2026-03-13").await;
+    env.click("#sign-in").await;
+    env.click("#allow").await;
+    env.wait_for("#account-picker").await;
+    // Difference Engines Inc's `time_format` is `hours_minutes`.
+    env.click("[data-account-id=\"234567\"]").await;
+    assert!(entries_finished(&env).await);
+    let data = &env.provider.data[&234_567];
+    assert_eq!(data.company["time_format"], "hours_minutes");
+    let entries: Vec<_> = data
+        .entries
+        .iter()
+        .filter(|e| e.spent_date.as_str() >= "2026-03-02" && e.spent_date.as_str() <= "2026-03-13")
+        .collect();
+    // Minutes computed here from the provider's decimal hours.
+    let minutes = |h: f64| (h * 60.0).round() as i64;
+    let hm = |m: i64| format!("{}:{:02}", m / 60, m % 60);
+    let total: i64 = entries.iter().map(|e| minutes(e.hours)).sum();
+    let billable: i64 = entries
+        .iter()
+        .filter(|e| e.billable)
+        .map(|e| minutes(e.hours))
+        .sum();
+    assert_eq!(env.text("#totals-hours").await, hm(total));
+    assert!(env
+        .text("#totals-billable")
+        .await
+        .starts_with(&hm(billable)));
+    assert_eq!(env.text("#totals-non-billable").await, hm(total - billable));
+    assert_eq!(env.text("#total-hours").await, hm(total));
+    // Every row's hours too, in the provider's order.
+    let rows = env
+        .js("return [...document.querySelectorAll('#entries-table tbody tr')].map(tr => tr.cells[4].textContent)")
+        .await;
+    let expected: Vec<String> = entries.iter().map(|e| hm(minutes(e.hours))).collect();
+    assert_eq!(rows, json!(expected));
+    env.close().await;
+}
+
+/// Clicks `button` and returns the CSV file it offered (as text, its byte-order mark removed)
+/// and the file's name. The page's `URL.createObjectURL` and links' `click` are watched (the
+/// download itself is not started).
+async fn exported(env: &Env, button: &str) -> (Vec<Vec<String>>, String) {
+    env.js("window.__files = [];
+         window.__create ||= URL.createObjectURL;
+         URL.createObjectURL = (blob) => {
+             const url = window.__create.call(URL, blob);
+             const file = { type: blob.type };
+             window.__files.push(file);
+             // Decoded keeping the byte-order mark (`blob.text()` would drop it).
+             blob.arrayBuffer().then((b) => {
+                 file.text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(b);
+             });
+             return url;
+         };
+         HTMLAnchorElement.prototype.click = function () { window.__files.at(-1).name = this.download; };")
+        .await;
+    env.click(button).await;
+    let file = env
+        .poll(
+            "const f = window.__files; return f.length === 1 && f[0].text !== undefined && f[0].name ? f[0] : null",
+            e2e::PATIENCE,
+        )
+        .await;
+    assert_eq!(file["type"], "text/csv;charset=utf-8");
+    let text = file["text"].as_str().unwrap();
+    let text = text
+        .strip_prefix('\u{feff}')
+        .expect("a byte-order mark first");
+    let rows = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect();
+    (rows, file["name"].as_str().unwrap().to_owned())
+}
+
+#[tokio::test]
+async fn the_csv_exports_hold_the_providers_entries_and_totals() {
+    let env = Env::start().await;
+    env.open("/?from=2026-03-02&to=2026-03-20").await;
+    env.sign_in().await;
+    assert!(entries_finished(&env).await);
+    let entries: Vec<_> = env.provider.data[&123_456]
+        .entries
+        .iter()
+        .filter(|e| e.spent_date.as_str() >= "2026-03-02" && e.spent_date.as_str() <= "2026-03-20")
+        .collect();
+    let (rows, name) = exported(&env, "#export-entries").await;
+    assert_eq!(
+        name,
+        "harvest-analytical-engines-ltd-2026-03-02-to-2026-03-20-entries.csv"
+    );
+    assert_eq!(
+        rows[0],
+        ["Date", "Client", "Project", "Task", "Notes", "Hours", "Billable"]
+    );
+    let expected: Vec<Vec<String>> = entries
+        .iter()
+        .map(|e| {
+            vec![
+                e.spent_date.clone(),
+                e.client.name.clone(),
+                e.project.name.clone(),
+                e.task.name.clone(),
+                e.notes.clone().unwrap_or_default(),
+                format!("{:.2}", e.hours),
+                if e.billable { "yes" } else { "no" }.to_owned(),
+            ]
+        })
+        .collect();
+    assert_eq!(rows[1..], expected[..]);
+
+    let (rows, name) = exported(&env, "#export-totals").await;
+    assert_eq!(
+        name,
+        "harvest-analytical-engines-ltd-2026-03-02-to-2026-03-20-totals.csv"
+    );
+    let hundredths = |h: f64| (h * 100.0).round() as i64;
+    let hours = |n: i64| format!("{}.{:02}", n / 100, n % 100);
+    let total: i64 = entries.iter().map(|e| hundredths(e.hours)).sum();
+    let billable: i64 = entries
+        .iter()
+        .filter(|e| e.billable)
+        .map(|e| hundredths(e.hours))
+        .sum();
+    assert_eq!(
+        rows[1],
+        [
+            "Total",
+            "All entries",
+            &hours(total),
+            &hours(billable),
+            "100"
+        ]
+    );
+    let mut expected = Vec::new();
+    for (kind, key) in [
+        (
+            "Client",
+            (|e: &local_provider::harvest_data::TimeEntry| e.client.name.clone()) as fn(&_) -> _,
+        ),
+        ("Project", |e| e.project.name.clone()),
+        ("Task", |e| e.task.name.clone()),
+    ] {
+        for line in expected_lines(&entries, key) {
+            let mut row = vec![kind.to_owned()];
+            row.extend(line);
+            // The file's share is a bare number.
+            let share = row[4].trim_end_matches(" %").to_owned();
+            row[4] = share;
+            expected.push(row);
+        }
+    }
+    assert_eq!(rows[2..], expected[..]);
+    env.close().await;
+}
+
+#[tokio::test]
 async fn when_the_accounts_cannot_be_listed_retry_recovers() {
     let env = Env::start().await;
-    env.open("/").await;
+    env.open(e2e::YEAR_2026).await;
     env.provider.set_faults(|f| f.server_errors = 1);
     env.click("#sign-in").await;
     env.click("#allow").await;
@@ -726,17 +892,36 @@ async fn quick_ranges_follow_the_companys_week_start_and_a_reload_keeps_the_rang
     env.wait_for("#account-picker").await;
     env.click("[data-account-id=\"234567\"]").await;
     assert!(entries_finished(&env).await);
-    // The first range is the year so far.
-    assert_eq!(
-        (input(&env, "from").await, input(&env, "to").await),
-        browser_range(&env, "year", 0).await
-    );
-    // The week ranges wait for the company's week start.
-    env.wait_for("#range-this-week:not([disabled])").await;
-    env.click("#range-this-week").await;
-    assert!(entries_finished(&env).await);
+    // The first range is this week, as the company counts weeks (from Sunday), and it is the
+    // range loaded (not a guess replaced later): the provider was asked for it alone.
     let week = browser_range(&env, "week", 0).await;
     assert_eq!((input(&env, "from").await, input(&env, "to").await), week);
+    let asked: Vec<String> = env
+        .provider
+        .recorded()
+        .iter()
+        .filter(|r| r.path == "/v2/time_entries")
+        .map(|r| r.query.clone())
+        .collect();
+    assert!(
+        !asked.is_empty()
+            && asked.iter().all(|q| q.contains(&format!("from={}", week.0))
+                && q.contains(&format!("to={}", week.1))),
+        "{asked:?}"
+    );
+    assert_eq!(
+        env.wait_for("#range-this-week")
+            .await
+            .attr("aria-pressed")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("true")
+    );
+    env.click("#range-year-to-date").await;
+    assert!(entries_finished(&env).await);
+    let year = browser_range(&env, "year", 0).await;
+    assert_eq!((input(&env, "from").await, input(&env, "to").await), year);
     env.click("#range-last-month").await;
     assert!(entries_finished(&env).await);
     let month = browser_range(&env, "last-month", 0).await;

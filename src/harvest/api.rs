@@ -58,6 +58,9 @@ pub struct Company {
     pub full_domain: Option<String>,
     #[serde(default)]
     pub week_start_day: Option<String>,
+    /// `decimal` or `hours_minutes`: how the company writes hours.
+    #[serde(default)]
+    pub time_format: Option<String>,
     #[serde(default)]
     pub currency: Option<String>,
     #[serde(default)]

@@ -5,12 +5,12 @@ use crate::harvest::api::{
     Account, Accounts, AssignmentsPage, Company, ProjectAssignment, TimeEntriesPage, User,
 };
 use crate::harvest::chart::{is_weekly, series, Bar};
+use crate::harvest::export::{entries_csv, file_name, totals_csv};
 use crate::harvest::model::{
-    candidates, draw_delay, format_hours, pages_to_append, Entries, EntriesAction, EntryPage, Load,
-    Phase,
+    candidates, draw_delay, pages_to_append, Entries, EntriesAction, EntryPage, Load, Phase,
 };
 use crate::harvest::ranges::{from_query, week_start, Day, Quick};
-use crate::harvest::totals::{format_hundredths, Line, Totals};
+use crate::harvest::totals::{format_hundredths, hundredths, Line, TimeFormat, Totals};
 use crate::views::Expires;
 use gloo_timers::callback::Timeout;
 use implicit_oauth::api::ApiError;
@@ -21,7 +21,7 @@ use implicit_oauth::oauth::Product;
 use implicit_oauth::oauth::{Config, Session};
 use std::cell::Cell;
 use std::rc::Rc;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::HtmlInputElement;
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -59,19 +59,21 @@ fn today() -> Day {
     )
 }
 
-/// The range to show first: the one in the page's query (a reload or a shared link), else the
-/// year so far.
-fn first_range(owns_page: bool) -> (String, String) {
+/// The range in the page's query (a reload or a shared link), when the app owns the page.
+fn range_in_query(owns_page: bool) -> Option<(String, String)> {
     let query = owns_page
         .then(web_sys::window)
         .flatten()
         .and_then(|w| w.location().search().ok())
         .and_then(|q| web_sys::UrlSearchParams::new_with_str(&q).ok());
     let get = |k: &str| query.as_ref().and_then(|q| q.get(k));
-    from_query(get("from").as_deref(), get("to").as_deref()).unwrap_or_else(|| {
-        let (from, to) = Quick::YearToDate.range(today(), 0);
-        (from.format(), to.format())
-    })
+    from_query(get("from").as_deref(), get("to").as_deref())
+}
+
+/// This week, weeks starting on `week_start` (0 Monday … 6 Sunday).
+fn this_week(week_start: u32) -> (String, String) {
+    let (from, to) = Quick::ThisWeek.range(today(), week_start);
+    (from.format(), to.format())
 }
 
 /// Keeps a chosen range in the address bar's query (`from`, `to`; the route's other
@@ -117,9 +119,10 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
     let person = use_state(|| Load::<User>::Loading);
     let company = use_state(|| Load::<Company>::Loading);
     let assignments = use_state(|| Load::<Vec<ProjectAssignment>>::Loading);
-    let (default_from, default_to) = use_memo(props.owns_page, |owns| first_range(*owns))
-        .as_ref()
-        .clone();
+    // The range shown first: the one in the address bar, else this week (which waits for the
+    // company's week start before it loads).
+    let in_query = use_memo(props.owns_page, |owns| range_in_query(*owns));
+    let (default_from, default_to) = in_query.as_ref().clone().unwrap_or_else(|| this_week(0));
     let range = use_state(|| (default_from.clone(), default_to.clone()));
     let entries = use_reducer(|| EntriesState(Entries::new(&default_from, &default_to)));
     let cancel_flag = use_mut_ref(|| Rc::new(Cell::new(false)));
@@ -194,12 +197,27 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
         Load::Loaded(user) => Some(user.id),
         _ => None,
     };
+    // The weekday the company's weeks start on, once known (Monday if the company could not be
+    // read).
+    let week_start_day = match &*company {
+        Load::Loaded(c) => Some(week_start(c.week_start_day.as_deref())),
+        Load::Failed(_) => Some(0),
+        Load::Loading => None,
+    };
+    let time_format = match &*company {
+        Load::Loaded(c) => TimeFormat::of(c.time_format.as_deref()),
+        _ => TimeFormat::Decimal,
+    };
     {
-        // The first time the person is known, load the default range.
+        // The first time the person and the company's week are known, load the first range.
         let (entries, range) = (entries.clone(), range.clone());
-        use_effect_with(person_id, move |id| {
-            if id.is_some() && entries.0.generation == 0 {
-                let (from, to) = (*range).clone();
+        use_effect_with((person_id, week_start_day), move |(id, start)| {
+            if let (Some(_), Some(start), 0) = (id, start, entries.0.generation) {
+                let (from, to) = in_query
+                    .as_ref()
+                    .clone()
+                    .unwrap_or_else(|| this_week(*start));
+                range.set((from.clone(), to.clone()));
                 entries.dispatch(EntriesAction::Start { from, to });
             }
         });
@@ -336,12 +354,13 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
             </div>
         },
         (Load::Loaded(list), None) => picker(list, choose),
-        (Load::Loaded(_), Some(_)) => html! {
+        (Load::Loaded(_), Some(account)) => html! {
             <>
                 { company_view(&company) }
                 { assignments_view(&assignments) }
                 <EntriesView entries={entries.0.clone()} range={(*range).clone()}
-                    week_start={match &*company { Load::Loaded(c) => Some(week_start(c.week_start_day.as_deref())), _ => None }}
+                    account={(account.id, account.name.clone())}
+                    week_start={week_start_day} {time_format}
                     on_quick={{ let (entries, range) = (entries.clone(), range.clone()); Callback::from(move |(from, to): (String, String)| {
                         range.set((from.clone(), to.clone()));
                         entries.dispatch(EntriesAction::Start { from, to })
@@ -438,6 +457,10 @@ struct EntriesProps {
     /// The weekday the company's weeks start on (0 Monday … 6 Sunday), once the company is
     /// known: until then the week ranges wait rather than guess.
     week_start: Option<u32>,
+    /// How the company writes hours.
+    time_format: TimeFormat,
+    /// The account's id and name, for the exported files' names.
+    account: (u64, String),
     /// A quick range was picked: show and load it.
     on_quick: Callback<(String, String)>,
     on_range: Callback<(String, String)>,
@@ -555,22 +578,80 @@ fn EntriesView(props: &EntriesProps) -> Html {
                 </div>
             }
             { status }
+            if !e.pages.is_empty() && !loading {
+                <Export entries={e.clone()} totals={totals.clone()} account={props.account.clone()} />
+            }
             if !e.pages.is_empty() {
                 <TotalsView totals={totals.clone()} complete={e.is_complete()} {loading}
-                    range={(e.from.clone(), e.to.clone())} week_start={props.week_start.unwrap_or(0)} />
+                    range={(e.from.clone(), e.to.clone())} week_start={props.week_start.unwrap_or(0)}
+                    time_format={props.time_format} />
             }
             if !e.pages.is_empty() {
                 <div class="table-wrap">
                 <table id="entries-table">
                     <thead><tr><th scope="col">{ "Date" }</th><th scope="col">{ "Project" }</th><th scope="col">{ "Task" }</th><th scope="col">{ "Notes" }</th><th scope="col" class="num">{ "Hours" }</th></tr></thead>
-                    <EntryBody pages={e.pages.clone()} {loading} />
+                    // Another format draws the rows afresh.
+                    <EntryBody key={props.time_format.name()} pages={e.pages.clone()} {loading} time_format={props.time_format} />
                     <tfoot><tr><th scope="row" colspan="4">{ if e.is_complete() { "Total" } else { "Total so far (incomplete)" } }</th>
-                        <td class="num" id="total-hours">{ format_hundredths(totals.total) }</td></tr></tfoot>
+                        <td class="num" id="total-hours">{ props.time_format.show(totals.total) }</td></tr></tfoot>
                 </table>
                 </div>
             }
         </section>
     }
+}
+
+#[derive(Properties, PartialEq)]
+struct ExportProps {
+    entries: Entries,
+    totals: Rc<Totals>,
+    account: (u64, String),
+}
+
+/// Downloads the loaded entries, or their totals, as a CSV file made in the browser.
+#[component]
+fn Export(props: &ExportProps) -> Html {
+    // The last file's object URL, revoked when replaced or when the dashboard goes.
+    let last = use_mut_ref(|| None::<gloo_file::ObjectUrl>);
+    let save = |what: &'static str| {
+        let (e, totals, (id, name), last) = (
+            props.entries.clone(),
+            props.totals.clone(),
+            props.account.clone(),
+            last.clone(),
+        );
+        Callback::from(move |_: MouseEvent| {
+            let text = match what {
+                "entries" => entries_csv(e.entries()),
+                _ => totals_csv(&totals),
+            };
+            let name = file_name(&name, id, &e.from, &e.to, what, e.is_complete());
+            *last.borrow_mut() = download(&name, &text);
+        })
+    };
+    html! {
+        <div class="export" role="group" aria-label="Download as CSV">
+            <button type="button" id="export-entries" onclick={save("entries")}>{ "Download entries (CSV)" }</button>
+            <button type="button" id="export-totals" onclick={save("totals")}>{ "Download totals (CSV)" }</button>
+        </div>
+    }
+}
+
+/// Offers `text` as a file named `name`: a `Blob`, its object URL, and a click on a detached
+/// link. Nothing leaves the browser. The URL is returned to be kept alive until replaced.
+fn download(name: &str, text: &str) -> Option<gloo_file::ObjectUrl> {
+    let blob = gloo_file::Blob::new_with_options(text, Some("text/csv;charset=utf-8"));
+    let url = gloo_file::ObjectUrl::from(blob);
+    let link: web_sys::HtmlAnchorElement = web_sys::window()?
+        .document()?
+        .create_element("a")
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    link.set_href(&url);
+    link.set_download(name);
+    link.click();
+    Some(url)
 }
 
 #[derive(Properties, PartialEq)]
@@ -584,12 +665,15 @@ struct TotalsProps {
     range: (String, String),
     /// The weekday weeks start on, for a chart drawn per week.
     week_start: u32,
+    /// How the company writes hours.
+    time_format: TimeFormat,
 }
 
 /// The answers first: the range's hours, billable and not, then per client, project and task.
 #[component]
 fn TotalsView(props: &TotalsProps) -> Html {
     let t = &props.totals;
+    let show = |n: i64| props.time_format.show(n);
     let so_far = if props.complete { "" } else { " (so far)" };
     let table = |id: &'static str, title: &'static str, lines: &[Line]| {
         html! {
@@ -604,8 +688,8 @@ fn TotalsView(props: &TotalsProps) -> Html {
                     { for lines.iter().map(|l| html! {
                         <tr data-id={l.id.to_string()}>
                             <th scope="row">{ l.name.clone() }</th>
-                            <td class="num">{ format_hundredths(l.total) }</td>
-                            <td class="num">{ format_hundredths(l.billable) }</td>
+                            <td class="num">{ show(l.total) }</td>
+                            <td class="num">{ show(l.billable) }</td>
                             <td class="num">{ format!("{} %", t.percent(l.total)) }</td>
                         </tr>
                     }) }
@@ -619,12 +703,12 @@ fn TotalsView(props: &TotalsProps) -> Html {
             data-complete={props.complete.to_string()}>
             <h3 id="totals-h">{ "Totals" }{ so_far }</h3>
             <dl class="figures">
-                <div><dt>{ "Total" }</dt><dd id="totals-hours">{ format_hundredths(t.total) }</dd></div>
-                <div><dt>{ "Billable" }</dt><dd id="totals-billable">{ format_hundredths(t.billable) }
+                <div><dt>{ "Total" }</dt><dd id="totals-hours">{ show(t.total) }</dd></div>
+                <div><dt>{ "Billable" }</dt><dd id="totals-billable">{ show(t.billable) }
                     <small>{ format!(" ({} %)", t.percent(t.billable)) }</small></dd></div>
-                <div><dt>{ "Non-billable" }</dt><dd id="totals-non-billable">{ format_hundredths(t.non_billable()) }</dd></div>
+                <div><dt>{ "Non-billable" }</dt><dd id="totals-non-billable">{ show(t.non_billable()) }</dd></div>
             </dl>
-            { day_chart(t, &props.range, props.week_start, so_far) }
+            { day_chart(t, &props.range, props.week_start, so_far, props.time_format) }
             { table("totals-clients", "By client", &t.clients) }
             { table("totals-projects", "By project", &t.projects) }
             { table("totals-tasks", "By task", &t.tasks) }
@@ -634,7 +718,13 @@ fn TotalsView(props: &TotalsProps) -> Html {
 
 /// Hours per day (or per week, for long ranges) as bars drawn by the app itself: SVG with a
 /// title and a description for assistive technology, and the same numbers as a table.
-fn day_chart(t: &Totals, (from, to): &(String, String), week_start: u32, so_far: &str) -> Html {
+fn day_chart(
+    t: &Totals,
+    (from, to): &(String, String),
+    week_start: u32,
+    so_far: &str,
+    time_format: TimeFormat,
+) -> Html {
     let (Some(bars), Some(a), Some(b)) = (
         series(&t.days, from, to, week_start),
         Day::parse(from),
@@ -659,7 +749,7 @@ fn day_chart(t: &Totals, (from, to): &(String, String), week_start: u32, so_far:
         Some(b) => format!(
             "{} {unit}s. The most hours, {}, in the {unit} starting {}.",
             bars.len(),
-            format_hundredths(b.hundredths),
+            time_format.show(b.hundredths),
             b.start
         ),
         None => format!("{} {unit}s, none with hours.", bars.len()),
@@ -675,7 +765,7 @@ fn day_chart(t: &Totals, (from, to): &(String, String), week_start: u32, so_far:
                     html! {
                         <rect x={(i * 10 + 1).to_string()} y={(100 - h).to_string()} width="8" height={h.to_string()}
                             data-start={b.start.clone()} data-hours={format_hundredths(b.hundredths)}>
-                            <title>{ format!("{}: {} h", b.start, format_hundredths(b.hundredths)) }</title>
+                            <title>{ format!("{}: {} h", b.start, time_format.show(b.hundredths)) }</title>
                         </rect>
                     }
                 }) }
@@ -686,7 +776,7 @@ fn day_chart(t: &Totals, (from, to): &(String, String), week_start: u32, so_far:
                     <thead><tr><th scope="col">{ column }</th><th scope="col" class="num">{ "Hours" }</th></tr></thead>
                     <tbody>
                         { for bars.iter().map(|b| html! {
-                            <tr><th scope="row">{ b.start.clone() }</th><td class="num">{ format_hundredths(b.hundredths) }</td></tr>
+                            <tr><th scope="row">{ b.start.clone() }</th><td class="num">{ time_format.show(b.hundredths) }</td></tr>
                         }) }
                     </tbody>
                 </table>
@@ -700,6 +790,8 @@ struct EntryBodyProps {
     pages: Vec<EntryPage>,
     /// A load is running: more pages are coming.
     loading: bool,
+    /// How the company writes hours.
+    time_format: TimeFormat,
 }
 
 /// The table's body. Its rows never change once drawn, so they are not diffed: the virtual DOM
@@ -719,6 +811,7 @@ fn EntryBody(props: &EntryBodyProps) -> Html {
     let last_draw = use_mut_ref(|| None::<u64>);
     let pending = use_mut_ref(|| None::<Timeout>);
     let failed = use_state(|| false);
+    let time_format = props.time_format;
     {
         let (body, failed) = (body.clone(), failed.clone());
         use_effect_with(
@@ -733,7 +826,7 @@ fn EntryBody(props: &EntryBodyProps) -> Html {
                         *last_draw.borrow_mut() = Some(now_ms());
                         if let Some(body) = body.cast::<web_sys::Element>() {
                             let mut drawn = drawn.borrow_mut();
-                            if draw_pages(&body, &mut drawn, &pages).is_err() {
+                            if draw_pages(&body, &mut drawn, &pages, time_format).is_err() {
                                 body.set_text_content(None);
                                 drawn.clear();
                                 failed.set(true);
@@ -762,6 +855,7 @@ fn draw_pages(
     body: &web_sys::Element,
     drawn: &mut Vec<EntryPage>,
     pages: &[EntryPage],
+    time_format: TimeFormat,
 ) -> Result<(), JsValue> {
     let new = match pages_to_append(drawn, pages) {
         Some(new) => new,
@@ -787,7 +881,7 @@ fn draw_pages(
     for page in new {
         for t in page.iter() {
             let row = template.clone_node_with_deep(true)?;
-            let hours = format_hours(t.hours);
+            let hours = time_format.show(hundredths(t.hours));
             let texts = [
                 t.spent_date.as_str(),
                 &t.project.name,

@@ -212,13 +212,6 @@ impl Entries {
     }
 }
 
-/// Hours as `12.75` with no float noise (Harvest's hours are decimals of at most 2 places).
-pub fn format_hours(hours: f64) -> String {
-    // Whole hundredths, printed as integers: `{:.2}` on an f64 pulls core's float formatting
-    // (about 11 KB of wasm) into the bundle for this one call.
-    super::totals::format_hundredths(super::totals::hundredths(hours))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -414,11 +407,14 @@ mod tests {
 
     #[test]
     fn hours_format_without_float_noise() {
-        assert_eq!(format_hours(0.1 + 0.2), "0.30");
-        assert_eq!(format_hours(1209.75), "1209.75");
-        assert_eq!(format_hours(0.004), "0.00");
-        assert_eq!(format_hours(2.005_000_1), "2.01");
-        assert_eq!(format_hours(-1.5), "-1.50");
+        use crate::harvest::totals::{hundredths, TimeFormat};
+        let show = |h: f64| TimeFormat::Decimal.show(hundredths(h));
+        assert_eq!(show(0.1 + 0.2), "0.30");
+        assert_eq!(show(1209.75), "1209.75");
+        assert_eq!(show(0.004), "0.00");
+        assert_eq!(show(2.005_000_1), "2.01");
+        assert_eq!(show(-1.5), "-1.50");
+        assert_eq!(TimeFormat::HoursMinutes.show(hundredths(0.1 + 0.2)), "0:18");
     }
 
     #[test]

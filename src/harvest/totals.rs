@@ -116,6 +116,46 @@ impl Group {
     }
 }
 
+/// How a company writes hours: `/v2/company`'s `time_format`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TimeFormat {
+    /// `7.25` (`decimal`, and anything we do not know).
+    #[default]
+    Decimal,
+    /// `7:15` (`hours_minutes`).
+    HoursMinutes,
+}
+
+impl TimeFormat {
+    /// The format a company's `time_format` names.
+    pub fn of(time_format: Option<&str>) -> TimeFormat {
+        match time_format.map(str::trim) {
+            Some("hours_minutes") => TimeFormat::HoursMinutes,
+            _ => TimeFormat::Decimal,
+        }
+    }
+
+    /// Its name in `/v2/company`.
+    pub fn name(self) -> &'static str {
+        match self {
+            TimeFormat::Decimal => "decimal",
+            TimeFormat::HoursMinutes => "hours_minutes",
+        }
+    }
+
+    /// Hundredths of an hour written this way: `12.75` or `12:45` (to the nearest minute).
+    pub fn show(self, n: i64) -> String {
+        match self {
+            TimeFormat::Decimal => format_hundredths(n),
+            TimeFormat::HoursMinutes => {
+                let sign = if n < 0 { "-" } else { "" };
+                let minutes = (n.unsigned_abs() * 60 + 50) / 100;
+                format!("{sign}{}:{:02}", minutes / 60, minutes % 60)
+            }
+        }
+    }
+}
+
 /// Hundredths of an hour as `12.75`.
 pub fn format_hundredths(n: i64) -> String {
     let sign = if n < 0 { "-" } else { "" };
@@ -210,6 +250,23 @@ mod tests {
         let t = Totals::of(&entries);
         assert_eq!(format_hundredths(t.total), "1000.00");
         assert_eq!(format_hundredths(-5), "-0.05");
+    }
+
+    #[test]
+    fn hours_follow_the_companys_time_format() {
+        let hm = TimeFormat::of(Some("hours_minutes"));
+        assert_eq!(hm, TimeFormat::HoursMinutes);
+        assert_eq!(TimeFormat::of(Some("decimal")), TimeFormat::Decimal);
+        assert_eq!(TimeFormat::of(None), TimeFormat::Decimal);
+        assert_eq!(TimeFormat::of(Some("sexagesimal")), TimeFormat::Decimal);
+        assert_eq!(hm.show(725), "7:15");
+        assert_eq!(hm.show(0), "0:00");
+        assert_eq!(hm.show(10), "0:06");
+        // 0.01 h is 36 s: the nearest minute, not truncated to none.
+        assert_eq!(hm.show(1), "0:01");
+        assert_eq!(hm.show(-150), "-1:30");
+        assert_eq!(hm.show(100_000), "1000:00");
+        assert_eq!(TimeFormat::Decimal.show(725), "7.25");
     }
 
     #[test]
