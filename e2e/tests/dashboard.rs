@@ -105,6 +105,15 @@ async fn with_two_accounts_the_person_picks_one_and_sees_its_data() {
         .rfind(|r| r.path == "/v2/users/me")
         .unwrap();
     assert!(me.query.contains("account_id=234567"), "{}", me.query);
+    // Switching accounts loads the other account's entries for the same range, once.
+    assert!(entries_finished(&env).await);
+    env.click("#switch-account").await;
+    env.click("button[data-account-id=\"123456\"]").await;
+    assert_eq!(env.text("#company-name").await, "Analytical Engines Ltd");
+    env.wait_for("#entries-status[data-complete=\"true\"]")
+        .await;
+    assert_eq!(env.text("#total-hours").await, expected_hours(&env).await);
+    assert_rows_are_the_range(&env).await;
     env.close().await;
 }
 
@@ -424,6 +433,44 @@ async fn malformed_json_shows_a_clear_error_and_retry_recovers() {
 #[tokio::test]
 async fn an_html_error_page_shows_a_clear_error_and_retry_recovers() {
     fails_then_recovers(|f| f.html_errors = 1, "HTTP 502").await;
+}
+
+#[tokio::test]
+async fn retry_after_a_failed_page_goes_on_from_that_page_and_keeps_the_rest() {
+    let env = Env::start().await;
+    env.provider.set_faults(|f| f.fail_page = Some(5));
+    env.open(e2e::YEAR_2026).await;
+    env.sign_in().await;
+    env.wait_for("#retry-entries").await;
+    let status = env.text("#entries-status").await;
+    assert!(
+        status.contains("HTTP 500") && status.contains("4 pages"),
+        "{status}"
+    );
+    env.click("#retry-entries").await;
+    assert!(entries_finished(&env).await);
+    // Every page answered once: none of the four that arrived was asked for again.
+    let mut answered: Vec<String> = env
+        .provider
+        .recorded()
+        .iter()
+        .filter(|r| r.path == "/v2/time_entries" && r.status == 200)
+        .map(|r| {
+            r.query
+                .split('&')
+                .find_map(|kv| kv.strip_prefix("page="))
+                .unwrap_or("1")
+                .to_owned()
+        })
+        .collect();
+    let asked = answered.len();
+    answered.sort();
+    answered.dedup();
+    assert!(asked > 5, "{asked} pages");
+    assert_eq!(answered.len(), asked, "a page was fetched twice");
+    assert_eq!(env.text("#total-hours").await, expected_hours(&env).await);
+    assert_rows_are_the_range(&env).await;
+    env.close().await;
 }
 
 #[tokio::test]

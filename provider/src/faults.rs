@@ -33,6 +33,9 @@ pub struct Faults {
     pub forbidden: bool,
     /// `links.next` points to this origin instead of the provider's own.
     pub foreign_next: Option<String>,
+    /// The next request for this page of a list (`page=N`; no `page` is page 1) answers 500,
+    /// once: a load that fails part-way.
+    pub fail_page: Option<u32>,
 }
 
 /// One API request as the provider saw it.
@@ -160,7 +163,24 @@ pub async fn apply(State(p): State<Arc<Provider>>, request: Request, next: Next)
         }
         return r;
     }
-    if take(|f| &mut f.server_errors) {
+    let page = request
+        .uri()
+        .query()
+        .and_then(|q| {
+            q.split('&')
+                .find_map(|kv| kv.strip_prefix("page="))
+                .map(|n| n.parse().unwrap_or(0))
+        })
+        .unwrap_or(1);
+    let fail_page = {
+        let mut f = p.faults.lock().unwrap();
+        let hit = f.fail_page == Some(page) && request.uri().path().ends_with("/time_entries");
+        if hit {
+            f.fail_page = None;
+        }
+        hit
+    };
+    if take(|f| &mut f.server_errors) || fail_page {
         let body = serde_json::json!({ "message": "Internal server error (injected)" });
         return (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(body)).into_response();
     }

@@ -13,6 +13,7 @@ use crate::harvest::ranges::{from_query, week_start, Day, Quick};
 use crate::harvest::totals::{format_hundredths, hundredths, Line, TimeFormat, Totals};
 use crate::views::Expires;
 use gloo_timers::callback::Timeout;
+use implicit_oauth::api::pagination::PagesError;
 use implicit_oauth::api::ApiError;
 use implicit_oauth::browser::api_client::ApiClient;
 use implicit_oauth::browser::now_ms;
@@ -117,6 +118,8 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
     let chosen = use_state(|| None::<Account>);
     let reloads = use_state(|| 0u32);
     let person = use_state(|| Load::<User>::Loading);
+    // The account the person was loaded for.
+    let person_for = use_mut_ref(|| None::<u64>);
     let company = use_state(|| Load::<Company>::Loading);
     let assignments = use_state(|| Load::<Vec<ProjectAssignment>>::Loading);
     // The range shown first: the one in the address bar, else this week (which waits for the
@@ -166,15 +169,20 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
             props.on_unauthorized.clone(),
         );
         let account = chosen.as_ref().map(|a| a.id);
+        let person_for = person_for.clone();
         use_effect_with((account, *reloads), move |(account, _)| {
             if let Some(account) = *account {
                 let client = client.for_account(account);
+                *person_for.borrow_mut() = None;
                 person.set(Load::Loading);
                 company.set(Load::Loading);
                 assignments.set(Load::Loading);
                 spawn_local(async move {
                     match client.get::<User>("users/me").await {
-                        Ok(user) => person.set(Load::Loaded(user)),
+                        Ok(user) => {
+                            *person_for.borrow_mut() = Some(account);
+                            person.set(Load::Loaded(user))
+                        }
                         Err(e) => return report(&unauth, &person, e),
                     }
                     match client.get::<Company>("company").await {
@@ -193,8 +201,10 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
         });
     }
 
-    let person_id = match &*person {
-        Load::Loaded(user) => Some(user.id),
+    // The person's id in the chosen account: none while it loads, and none in the render
+    // right after another account is chosen, while the person shown is the last account's.
+    let person_id = match (&*person, *person_for.borrow()) {
+        (Load::Loaded(user), Some(a)) if Some(a) == chosen.as_ref().map(|c| c.id) => Some(user.id),
         _ => None,
     };
     // The weekday the company's weeks start on, once known (Monday if the company could not be
@@ -224,7 +234,15 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
     }
 
     {
-        // Each load (generation) runs until done, failed, cancelled, or replaced.
+        // Each load (generation) runs until done, failed, cancelled, or replaced, and starts
+        // once: the person reloading (Reload) neither stops it nor starts it again, which would
+        // add its pages twice.
+        let started = use_mut_ref(|| None::<(u32, u64)>);
+        {
+            // Leaving the dashboard stops whatever load runs.
+            let cancel_flag = cancel_flag.clone();
+            use_effect_with((), move |_| move || cancel_flag.borrow().set(true));
+        }
         let (client, entries_handle, unauth, cancel_flag, owns_page) = (
             client.clone(),
             entries.clone(),
@@ -238,15 +256,27 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
             entries.0.from.clone(),
             entries.0.to.clone(),
         );
+        // Read when a load starts; a new generation is what starts one.
+        let resume = entries.0.resume.clone();
         use_effect_with(
             (load, account, person_id),
             move |((generation, from, to), account, person_id)| {
-                let cancelled = Rc::new(Cell::new(false));
-                *cancel_flag.borrow_mut() = cancelled.clone();
-                if let (Some(account), Some(user_id), true) =
-                    (*account, *person_id, *generation > 0)
+                let replaced = started
+                    .borrow()
+                    .is_some_and(|(g, a)| g != *generation || Some(a) != *account);
+                if replaced {
+                    cancel_flag.borrow().set(true);
+                    *started.borrow_mut() = None;
+                }
+                let idle = started.borrow().is_none();
+                if let (Some(account), Some(user_id), true, true) =
+                    (*account, *person_id, *generation > 0, idle)
                 {
+                    *started.borrow_mut() = Some((*generation, account));
+                    let cancelled = Rc::new(Cell::new(false));
+                    *cancel_flag.borrow_mut() = cancelled.clone();
                     let (generation, from, to) = (*generation, from.clone(), to.clone());
+                    let resume = resume.clone();
                     // A range the person chose (any load after the automatic first one) goes
                     // into the address bar; the first leaves the URL as sign-in left it.
                     if owns_page && generation > 1 {
@@ -273,30 +303,43 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
                                 })
                             }
                         };
-                        let result = client
-                            .pages(
-                                "time_entries",
-                                &[
-                                    ("user_id", &user_id.to_string()),
-                                    ("from", &from),
-                                    ("to", &to),
-                                ],
-                                stop.clone(),
-                                on_wait,
-                                on_page,
-                            )
-                            .await;
+                        let result = match &resume {
+                            // A Retry goes on from the page that failed.
+                            Some(at) => {
+                                client
+                                    .resume_pages(at, stop.clone(), on_wait, on_page)
+                                    .await
+                            }
+                            None => {
+                                client
+                                    .pages(
+                                        "time_entries",
+                                        &[
+                                            ("user_id", &user_id.to_string()),
+                                            ("from", &from),
+                                            ("to", &to),
+                                        ],
+                                        stop.clone(),
+                                        on_wait,
+                                        on_page,
+                                    )
+                                    .await
+                            }
+                        };
                         match result {
                             _ if stop.get() => {}
                             Ok(()) => entries.dispatch(EntriesAction::Finished { generation }),
-                            Err(ApiError::Unauthorized) => unauth.emit(()),
-                            Err(error) => {
-                                entries.dispatch(EntriesAction::Failed { generation, error })
+                            Err(e) if e.error == ApiError::Unauthorized => unauth.emit(()),
+                            Err(PagesError { error, resume }) => {
+                                entries.dispatch(EntriesAction::Failed {
+                                    generation,
+                                    error,
+                                    resume,
+                                })
                             }
                         }
                     });
                 }
-                move || cancelled.set(true)
             },
         );
     }
@@ -304,9 +347,14 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
     let choose = {
         let (chosen, config, entries) = (chosen.clone(), props.config.clone(), entries.clone());
         let cancel_flag = cancel_flag.clone();
+        let range = range.clone();
         Callback::from(move |account: Account| {
             cancel_flag.borrow().set(true);
-            entries.dispatch(EntriesAction::Cancel);
+            // Another account's entries are another load (none before the first).
+            if entries.0.generation > 0 {
+                let (from, to) = (*range).clone();
+                entries.dispatch(EntriesAction::Start { from, to });
+            }
             remember_account(&config, account.id);
             chosen.set(Some(account));
         })
@@ -370,6 +418,7 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
                         let (from, to) = (*range).clone();
                         entries.dispatch(EntriesAction::Start { from, to })
                     }) }}
+                    on_retry={{ let entries = entries.clone(); Callback::from(move |_| entries.dispatch(EntriesAction::Retry)) }}
                     on_cancel={{ let (entries, flag) = (entries.clone(), cancel_flag.clone()); Callback::from(move |_| {
                         flag.borrow().set(true);
                         entries.dispatch(EntriesAction::Cancel)
@@ -465,6 +514,8 @@ struct EntriesProps {
     on_quick: Callback<(String, String)>,
     on_range: Callback<(String, String)>,
     on_load: Callback<()>,
+    /// Retry a failed load, from the page it stopped at.
+    on_retry: Callback<()>,
     on_cancel: Callback<()>,
 }
 
@@ -529,7 +580,7 @@ fn EntriesView(props: &EntriesProps) -> Html {
         Phase::Failed(error) => html! {
             <div role="alert">
                 <p id="entries-status" data-complete="false">{ format!("Incomplete: {error} The totals below cover only the {} pages that arrived.", e.pages_loaded) }</p>
-                <button id="retry-entries" onclick={{ let l = props.on_load.clone(); Callback::from(move |_| l.emit(())) }}>{ "Retry" }</button>
+                <button id="retry-entries" onclick={{ let r = props.on_retry.clone(); Callback::from(move |_| r.emit(())) }}>{ "Retry" }</button>
             </div>
         },
     };

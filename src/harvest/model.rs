@@ -2,6 +2,7 @@
 //! time entries with its progress. The Yew layer only dispatches and renders.
 
 use crate::harvest::api::{Account, TimeEntry};
+use implicit_oauth::api::pagination::Resume;
 use implicit_oauth::api::ApiError;
 use implicit_oauth::oauth::{Product, Scope};
 use std::rc::Rc;
@@ -105,6 +106,10 @@ pub struct Entries {
     pub waiting_secs: Option<u64>,
     /// Increments per load, so late pages of a cancelled load are ignored.
     pub generation: u32,
+    /// The page a failed load stopped at: its Retry asks for it and the pages after it, keeping
+    /// those that arrived. Set only by a failure; a new load (another range, another account)
+    /// starts without it.
+    pub resume: Option<Resume>,
 }
 
 #[derive(Debug)]
@@ -129,7 +134,10 @@ pub enum EntriesAction {
     Failed {
         generation: u32,
         error: ApiError,
+        resume: Option<Resume>,
     },
+    /// Try a failed load again: from the page it stopped at when known, else from the start.
+    Retry,
     Cancel,
 }
 
@@ -145,6 +153,7 @@ impl Entries {
             total_entries: None,
             waiting_secs: None,
             generation: 0,
+            resume: None,
         }
     }
 
@@ -177,8 +186,21 @@ impl Entries {
                 s.phase = Phase::Done;
                 s.waiting_secs = None;
             }
-            A::Failed { generation, error } if current(generation) => {
+            A::Failed {
+                generation,
+                error,
+                resume,
+            } if current(generation) => {
                 s.phase = Phase::Failed(error);
+                s.waiting_secs = None;
+                s.resume = resume;
+            }
+            A::Retry if matches!(self.phase, Phase::Failed(_)) => {
+                if self.resume.is_none() {
+                    s = Entries::new(&self.from, &self.to);
+                }
+                s.generation = self.generation + 1;
+                s.phase = Phase::Loading;
                 s.waiting_secs = None;
             }
             A::Cancel if self.phase == Phase::Loading => {
@@ -355,9 +377,20 @@ mod tests {
         let s = s.next(EntriesAction::Failed {
             generation: g,
             error: ApiError::Network,
+            resume: None,
         });
         assert_eq!(s.count(), 1);
         assert!(!s.is_complete());
+        // Without a page to resume from, Retry starts the range over, in a new load.
+        let again = s.next(EntriesAction::Retry);
+        assert_eq!(again.phase, Phase::Loading);
+        assert_eq!(
+            (again.count(), again.pages_loaded, again.generation),
+            (0, 0, g + 1)
+        );
+        assert_eq!((again.from.as_str(), again.to.as_str()), ("a", "b"));
+        // Retry means nothing to a load that did not fail.
+        assert_eq!(again.next(EntriesAction::Retry), again);
     }
 
     #[test]

@@ -73,7 +73,18 @@ pub fn next_request(
     let Some(next) = paging.links.next.as_deref().filter(|n| !n.is_empty()) else {
         return Ok(None);
     };
-    let mut url = current.join(next).map_err(|_| ApiError::Malformed)?;
+    let url = current.join(next).map_err(|_| ApiError::Malformed)?;
+    authorize(
+        config,
+        session,
+        without_credentials(config, url),
+        account_id,
+    )
+    .map(Some)
+}
+
+/// `url` without the query parameters that carry credentials.
+pub(crate) fn without_credentials(config: &Config, mut url: Url) -> Url {
     let kept: Vec<(String, String)> = url
         .query_pairs()
         .into_iter()
@@ -83,7 +94,39 @@ pub fn next_request(
     for (k, v) in &kept {
         url.append_pair(k, v);
     }
-    authorize(config, session, url, account_id).map(Some)
+    url
+}
+
+/// Where a paged load stopped: the page that failed, to ask for again. It holds no
+/// credentials (they are attached again, to the API origin only, when it is sent), so it may
+/// be kept in state and shown in debug output.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Resume(pub(crate) Url);
+
+impl Resume {
+    /// The page at `failed` (the request that failed), its credentials removed.
+    pub fn at(config: &Config, failed: &Url) -> Resume {
+        Resume(without_credentials(config, failed.clone()))
+    }
+}
+
+/// A paged load that stopped on an error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PagesError {
+    /// What went wrong.
+    pub error: ApiError,
+    /// The page to try again from, keeping the pages that arrived; `None` when the load must
+    /// start over (a next link was refused).
+    pub resume: Option<Resume>,
+}
+
+impl From<ApiError> for PagesError {
+    fn from(error: ApiError) -> PagesError {
+        PagesError {
+            error,
+            resume: None,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -115,6 +158,22 @@ mod tests {
             "https://api.harvestapp.com/v2/time_entries?access_token=MINE&account_id=1&page=1",
         )
         .unwrap()
+    }
+
+    #[test]
+    fn a_resume_point_holds_no_credentials_and_gets_them_again_on_the_api_origin_only() {
+        let config = sample();
+        let resume = Resume::at(&config, &current());
+        assert_eq!(
+            resume.0.as_str(),
+            "https://api.harvestapp.com/v2/time_entries?page=1"
+        );
+        assert!(!format!("{resume:?}").contains("MINE"));
+        let again = authorize(&config, &session(), resume.0, Some(1)).unwrap();
+        assert_eq!(
+            again.url.as_str(),
+            "https://api.harvestapp.com/v2/time_entries?page=1&access_token=MINE&account_id=1"
+        );
     }
 
     #[test]

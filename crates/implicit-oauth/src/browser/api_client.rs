@@ -2,7 +2,7 @@
 //! bounded number of times, following pagination only on the API origin.
 
 use super::{http, now_ms};
-use crate::api::pagination::{next_request, Paged};
+use crate::api::pagination::{next_request, Paged, PagesError, Resume};
 use crate::api::rate_limit::{after_429, After429, RateLimiter, Ticket};
 use crate::api::{self, ApiError, ApiRequest};
 use crate::oauth::{Config, Session};
@@ -83,7 +83,8 @@ impl ApiClient {
 
     /// GETs every page of `path` with the query `params`, handing each page to `on_page` as it
     /// arrives, until the last page, an error, or `cancelled` turns true. Next-page links are
-    /// followed only on the API origin (see [`crate::api::pagination`]).
+    /// followed only on the API origin (see [`crate::api::pagination`]). An error carries the
+    /// page it stopped at, for [`resume_pages`](Self::resume_pages).
     pub async fn pages<T: DeserializeOwned + Paged>(
         &self,
         path: &str,
@@ -91,7 +92,7 @@ impl ApiClient {
         cancelled: Rc<Cell<bool>>,
         on_wait: OnWait,
         on_page: impl Fn(T),
-    ) -> Result<(), ApiError> {
+    ) -> Result<(), PagesError> {
         let mut request = api::request(&self.config, &self.session, path, self.account)?;
         {
             // Before the credentials in query order does not matter to Harvest; keep ours last.
@@ -105,8 +106,39 @@ impl ApiClient {
                 url.append_pair(k, v);
             }
         }
+        self.pages_from(request, cancelled, on_wait, on_page).await
+    }
+
+    /// Goes on with a paged load from the page it stopped at, asking for none of the pages
+    /// that arrived before. The page must be on the API origin, as any other request.
+    pub async fn resume_pages<T: DeserializeOwned + Paged>(
+        &self,
+        resume: &Resume,
+        cancelled: Rc<Cell<bool>>,
+        on_wait: OnWait,
+        on_page: impl Fn(T),
+    ) -> Result<(), PagesError> {
+        let request = api::authorize(&self.config, &self.session, resume.0.clone(), self.account)?;
+        self.pages_from(request, cancelled, on_wait, on_page).await
+    }
+
+    async fn pages_from<T: DeserializeOwned + Paged>(
+        &self,
+        mut request: ApiRequest,
+        cancelled: Rc<Cell<bool>>,
+        on_wait: OnWait,
+        on_page: impl Fn(T),
+    ) -> Result<(), PagesError> {
         loop {
-            let page: T = self.send(&request, true, &on_wait).await?;
+            let page: T = match self.send(&request, true, &on_wait).await {
+                Ok(page) => page,
+                Err(error) => {
+                    return Err(PagesError {
+                        error,
+                        resume: Some(Resume::at(&self.config, &request.url)),
+                    })
+                }
+            };
             if cancelled.get() {
                 return Ok(());
             }
