@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 TRUNK_VERSION=0.21.14
 BINARYEN_VERSION=132.0.0
 VITE_VERSION=7.3.8
+AXE_VERSION=4.14.1
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 have() { command -v "$1" >/dev/null 2>&1; }
 
@@ -52,6 +53,14 @@ if [ ! -f ".tools/vite/node_modules/vite/package.json" ] \
   step "Installing vite@$VITE_VERSION into .tools/vite/ (and npm's cache)"
   mkdir -p .tools/vite
   npm install --prefix .tools/vite --no-save --no-audit --no-fund --loglevel=error "vite@$VITE_VERSION"
+fi
+
+# axe-core, which the layout tests inject into every screen to look for accessibility faults.
+if [ ! -f ".tools/axe/node_modules/axe-core/package.json" ] \
+    || ! grep -q "\"version\": \"$AXE_VERSION\"" .tools/axe/node_modules/axe-core/package.json; then
+  step "Installing axe-core@$AXE_VERSION into .tools/axe/"
+  mkdir -p .tools/axe
+  npm install --prefix .tools/axe --no-save --no-audit --no-fund --loglevel=error "axe-core@$AXE_VERSION"
 fi
 
 if ! (have chromium && have chromedriver); then

@@ -18,7 +18,24 @@ window.__run = async (url, headers) => {
   table.innerHTML = '<thead><tr><th scope="col">Date</th><th scope="col">Project</th><th scope="col">Task</th><th scope="col">Notes</th><th scope="col" class="num">Hours</th></tr></thead>';
   const body = document.createElement("tbody");
   let total = 0;
+  // Grouped by day, as the app draws them: a heading row per day with its subtotal.
+  let day = null;
   for (const e of page.time_entries) {
+    if (!day || day.date !== e.spent_date) {
+      const heading = document.createElement("tr");
+      heading.className = "day";
+      const th = document.createElement("th");
+      th.scope = "row";
+      th.colSpan = 4;
+      th.textContent = new Date(`${e.spent_date}T12:00`).toLocaleDateString("en-GB", { weekday: "long", day: "numeric", month: "long", year: "numeric" }).replace(",", "");
+      heading.append(th);
+      day = { date: e.spent_date, hours: 0, cell: document.createElement("td") };
+      day.cell.className = "num";
+      heading.append(day.cell);
+      body.append(heading);
+    }
+    day.hours += e.hours;
+    day.cell.textContent = hours(day.hours);
     const row = document.createElement("tr");
     cell(row, e.spent_date);
     cell(row, e.project.name);

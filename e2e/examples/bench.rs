@@ -292,7 +292,7 @@ async fn rendering(runs: usize) -> Render {
         let (_, pages, _) = load_range(&env, "2026-01-01", &to).await;
         assert_eq!(pages, 1);
         let shown = env
-            .js("return document.querySelectorAll('#entries-table tbody tr').length")
+            .js("return document.querySelectorAll('#entries-table tbody tr:not(.day)').length")
             .await;
         assert_eq!(shown.as_u64(), Some(rows));
         let r = until(

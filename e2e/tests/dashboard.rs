@@ -62,7 +62,7 @@ async fn assert_rows_are_the_range(env: &Env) {
     assert!(expected.iter().any(|row| row[3].contains("<b>")));
     let shown = env
         .js(
-            "return [...document.querySelectorAll('#entries-table tbody tr')]
+            "return [...document.querySelectorAll('#entries-table tbody tr:not(.day)')]
                 .map(tr => [...tr.cells].map(td => td.textContent))",
         )
         .await;
@@ -632,7 +632,7 @@ async fn totals_per_client_project_and_task_and_the_billable_split_equal_the_pro
     // The range is in (newest first: its first row is in April) and every page arrived.
     env.poll(
         "const t = document.getElementById('totals');
-         const first = document.querySelector('#entries-table tbody tr td');
+         const first = document.querySelector('#entries-table tbody tr:not(.day) td');
          return t && t.dataset.complete === 'true' && first && first.textContent <= '2026-04-30' || null",
         Duration::from_secs(60),
     )
@@ -698,6 +698,25 @@ async fn totals_per_client_project_and_task_and_the_billable_split_equal_the_pro
             .await,
         json!(expected)
     );
+    // The entries come grouped by day, newest first, each day headed by its subtotal.
+    let mut days: Vec<(String, i64)> = Vec::new();
+    for e in &entries {
+        match days.last_mut() {
+            Some((d, h)) if *d == e.spent_date => *h += hundredths(e.hours),
+            _ => days.push((e.spent_date.clone(), hundredths(e.hours))),
+        }
+    }
+    let subtotals: Vec<String> = days.iter().map(|(_, h)| hours(*h)).collect();
+    assert_eq!(
+        env.js("return [...document.querySelectorAll('#entries-table tr.day td')].map(td => td.textContent)")
+            .await,
+        json!(subtotals)
+    );
+    assert_eq!(days[0].0, "2026-04-30");
+    assert_eq!(
+        env.text("#entries-table tr.day th").await,
+        "Thursday 30 April 2026"
+    );
     let chart = env.wait_for("#day-chart").await;
     assert_eq!(chart.attr("role").await.unwrap().as_deref(), Some("img"));
     let desc = env
@@ -751,7 +770,7 @@ async fn a_company_that_writes_hours_and_minutes_sees_hours_and_minutes() {
     assert_eq!(env.text("#total-hours").await, hm(total));
     // Every row's hours too, in the provider's order.
     let rows = env
-        .js("return [...document.querySelectorAll('#entries-table tbody tr')].map(tr => tr.cells[4].textContent)")
+        .js("return [...document.querySelectorAll('#entries-table tbody tr:not(.day)')].map(tr => tr.cells[4].textContent)")
         .await;
     let expected: Vec<String> = entries.iter().map(|e| hm(minutes(e.hours))).collect();
     assert_eq!(rows, json!(expected));

@@ -858,7 +858,7 @@ struct EntryBodyProps {
 #[component]
 fn EntryBody(props: &EntryBodyProps) -> Html {
     let body = use_node_ref();
-    let drawn = use_mut_ref(Vec::<EntryPage>::new);
+    let drawn = use_mut_ref(Drawn::default);
     let last_draw = use_mut_ref(|| None::<u64>);
     let pending = use_mut_ref(|| None::<Timeout>);
     let failed = use_state(|| false);
@@ -879,7 +879,7 @@ fn EntryBody(props: &EntryBodyProps) -> Html {
                             let mut drawn = drawn.borrow_mut();
                             if draw_pages(&body, &mut drawn, &pages, time_format).is_err() {
                                 body.set_text_content(None);
-                                drawn.clear();
+                                *drawn = Drawn::default();
                                 failed.set(true);
                             }
                         }
@@ -901,24 +901,40 @@ fn EntryBody(props: &EntryBodyProps) -> Html {
     html! { <tbody ref={body}></tbody> }
 }
 
-/// Brings `body` from showing `drawn` to showing `pages`.
+/// What the table's body shows: the pages drawn, and the day whose rows were drawn last (its
+/// heading's subtotal grows when the next page goes on with the same day).
+#[derive(Default)]
+struct Drawn {
+    pages: Vec<EntryPage>,
+    day: Option<DayRun>,
+}
+
+struct DayRun {
+    date: String,
+    /// The cell that shows the day's subtotal.
+    subtotal: web_sys::Element,
+    hundredths: i64,
+}
+
+/// Brings `body` from showing `drawn` to showing `pages`: the entries grouped by day (they
+/// arrive newest first, a day's entries together), each day headed by its date and subtotal.
 fn draw_pages(
     body: &web_sys::Element,
-    drawn: &mut Vec<EntryPage>,
+    drawn: &mut Drawn,
     pages: &[EntryPage],
     time_format: TimeFormat,
 ) -> Result<(), JsValue> {
-    let new = match pages_to_append(drawn, pages) {
+    let new = match pages_to_append(&drawn.pages, pages) {
         Some(new) => new,
         None => {
             body.set_text_content(None);
-            drawn.clear();
+            *drawn = Drawn::default();
             pages
         }
     };
     let document = body.owner_document().ok_or(JsValue::NULL)?;
-    // Each row is a deep clone of this one, its cells' text then set: fewer calls out of wasm
-    // than creating every cell.
+    // Each row is a deep clone of one of these, its cells' text then set: fewer calls out of
+    // wasm than creating every cell.
     let template = document.create_element("tr")?;
     for class in ["", "", "", "", "num"] {
         let cell = document.create_element("td")?;
@@ -927,29 +943,68 @@ fn draw_pages(
         }
         template.append_child(&cell)?;
     }
+    let day_template = document.create_element("tr")?;
+    day_template.set_class_name("day");
+    let heading = document.create_element("th")?;
+    heading.set_attribute("scope", "row")?;
+    heading.set_attribute("colspan", "4")?;
+    day_template.append_child(&heading)?;
+    let subtotal = document.create_element("td")?;
+    subtotal.set_class_name("num");
+    day_template.append_child(&subtotal)?;
+    let fill = |row: &web_sys::Node, texts: &[&str]| {
+        let mut cell = row.first_child();
+        for text in texts {
+            let Some(c) = cell else { break };
+            c.set_text_content(Some(text));
+            cell = c.next_sibling();
+        }
+    };
     // Built detached and inserted once: one change to the live document per draw.
     let rows = document.create_document_fragment();
     for page in new {
         for t in page.iter() {
-            let row = template.clone_node_with_deep(true)?;
-            let hours = time_format.show(hundredths(t.hours));
-            let texts = [
-                t.spent_date.as_str(),
-                &t.project.name,
-                &t.task.name,
-                t.notes.as_deref().unwrap_or_default(),
-                &hours,
-            ];
-            let mut cell = row.first_child();
-            for text in texts {
-                let Some(c) = cell else { break };
-                c.set_text_content(Some(text));
-                cell = c.next_sibling();
+            let h = hundredths(t.hours);
+            match &mut drawn.day {
+                Some(day) if day.date == t.spent_date => day.hundredths += h,
+                _ => {
+                    let row = day_template.clone_node_with_deep(true)?;
+                    let heading =
+                        Day::parse(&t.spent_date).map_or_else(|| t.spent_date.clone(), Day::long);
+                    fill(&row, &[&heading, ""]);
+                    let subtotal = row
+                        .last_child()
+                        .and_then(|c| c.dyn_into::<web_sys::Element>().ok())
+                        .ok_or(JsValue::NULL)?;
+                    rows.append_child(&row)?;
+                    drawn.day = Some(DayRun {
+                        date: t.spent_date.clone(),
+                        subtotal,
+                        hundredths: h,
+                    });
+                }
             }
+            let row = template.clone_node_with_deep(true)?;
+            let hours = time_format.show(h);
+            fill(
+                &row,
+                &[
+                    t.spent_date.as_str(),
+                    &t.project.name,
+                    &t.task.name,
+                    t.notes.as_deref().unwrap_or_default(),
+                    &hours,
+                ],
+            );
             rows.append_child(&row)?;
+            // The day's subtotal so far (a heading drawn earlier is brought up to date).
+            if let Some(day) = &drawn.day {
+                day.subtotal
+                    .set_text_content(Some(&time_format.show(day.hundredths)));
+            }
         }
     }
     body.append_child(&rows)?;
-    drawn.extend_from_slice(new);
+    drawn.pages.extend_from_slice(new);
     Ok(())
 }

@@ -59,6 +59,36 @@ impl Day {
         format!("{y:04}-{m:02}-{d:02}")
     }
 
+    /// `Monday 2 March 2026`.
+    pub fn long(self) -> String {
+        const DAYS: [&str; 7] = [
+            "Monday",
+            "Tuesday",
+            "Wednesday",
+            "Thursday",
+            "Friday",
+            "Saturday",
+            "Sunday",
+        ];
+        const MONTHS: [&str; 12] = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+        let (y, m, d) = self.civil();
+        let month = MONTHS[(m as usize).clamp(1, 12) - 1];
+        format!("{} {d} {month} {y}", DAYS[self.weekday() as usize])
+    }
+
     /// 0 for Monday … 6 for Sunday (1970-01-01 was a Thursday).
     pub fn weekday(self) -> u32 {
         (self.0 + 3).rem_euclid(7) as u32
@@ -175,6 +205,22 @@ mod tests {
     fn range(q: Quick, today: &str, start: u32) -> (String, String) {
         let (a, b) = q.range(d(today), start);
         (a.format(), b.format())
+    }
+
+    #[test]
+    fn a_day_reads_as_people_write_it() {
+        assert_eq!(
+            Day::parse("2026-03-02").unwrap().long(),
+            "Monday 2 March 2026"
+        );
+        assert_eq!(
+            Day::parse("2024-02-29").unwrap().long(),
+            "Thursday 29 February 2024"
+        );
+        assert_eq!(
+            Day::parse("2026-12-27").unwrap().long(),
+            "Sunday 27 December 2026"
+        );
     }
 
     #[test]
