@@ -31,6 +31,15 @@ async fn input(env: &Env, id: &str) -> String {
         .to_owned()
 }
 
+/// How many entries the provider holds for account 123456 from `from` to `to`.
+fn total_entries(env: &Env, from: &str, to: &str) -> usize {
+    env.provider.data[&123_456]
+        .entries
+        .iter()
+        .filter(|e| e.spent_date.as_str() >= from && e.spent_date.as_str() <= to)
+        .count()
+}
+
 /// Hours the provider holds for account 123456 in the range the dashboard shows.
 async fn expected_hours(env: &Env) -> String {
     let (from, to) = (input(env, "from").await, input(env, "to").await);
@@ -160,14 +169,49 @@ async fn the_dashboard_shows_person_company_assignments_and_a_multi_page_range_t
         (input(&env, "from").await, input(&env, "to").await),
         ("2026-01-01".to_owned(), "2026-12-31".to_owned())
     );
+    // Entries are counted, against the total the provider announced.
+    let total = total_entries(&env, "2026-01-01", "2026-12-31");
     assert!(
-        progress.starts_with("Loaded ") && progress.contains(" pages"),
+        progress.starts_with("Loaded ") && progress.ends_with(&format!(" of {total} entries")),
         "{progress}"
+    );
+    let bar = env.wait_for("#entries-progress").await;
+    assert_eq!(bar.attr("max").await.unwrap(), Some(total.to_string()));
+    assert_eq!(
+        bar.attr("aria-label").await.unwrap().as_deref(),
+        Some("Time entries loaded")
+    );
+    // It stays in view while the page scrolls.
+    assert_eq!(
+        env.js("return getComputedStyle(document.querySelector('.progress')).position")
+            .await,
+        "sticky"
+    );
+    // The end is announced once: the status region is there and empty while the load runs,
+    // and changes once, when it ends.
+    env.js("const live = document.getElementById('entries-live');
+         window.__said = [];
+         new MutationObserver(() => window.__said.push(live.textContent))
+             .observe(live, { childList: true, subtree: true, characterData: true });")
+        .await;
+    assert_eq!(env.text("#entries-live").await, "");
+    assert_eq!(
+        env.wait_for("#entries-live")
+            .await
+            .attr("role")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("status")
     );
     assert!(
         entries_finished(&env).await,
         "{}",
         env.text("#entries-status").await
+    );
+    assert_eq!(
+        env.js("return window.__said").await,
+        json!([format!("Complete: {total} entries.")])
     );
     let pages = env
         .provider
@@ -697,6 +741,45 @@ async fn totals_per_client_project_and_task_and_the_billable_split_equal_the_pro
         env.js("return [...document.querySelectorAll('#day-chart rect')].map(r => [r.dataset.start, r.dataset.hours])")
             .await,
         json!(expected)
+    );
+    // The headings sort a table, and say so.
+    let projects = |by: fn(&Vec<String>, &Vec<String>) -> std::cmp::Ordering| {
+        let mut lines = expected_lines(&entries, |e| e.project.name.clone());
+        lines.sort_by(by);
+        json!(lines)
+    };
+    let sort_state = "return [...document.querySelectorAll('#totals-projects thead th')].map(th => th.getAttribute('aria-sort'))";
+    assert_eq!(
+        env.js(sort_state).await,
+        json!(["none", "descending", "none", null])
+    );
+    env.click("#totals-projects button[data-sort=name]").await;
+    assert_eq!(
+        env.js(&shown("totals-projects")).await,
+        projects(|a, b| a[0].cmp(&b[0]))
+    );
+    assert_eq!(
+        env.js(sort_state).await,
+        json!(["ascending", "none", "none", null])
+    );
+    env.click("#totals-projects button[data-sort=name]").await;
+    assert_eq!(
+        env.js(&shown("totals-projects")).await,
+        projects(|a, b| b[0].cmp(&a[0]))
+    );
+    env.click("#totals-projects button[data-sort=billable]")
+        .await;
+    let billable_of = |row: &Vec<String>| row[2].replace('.', "").parse::<i64>().unwrap();
+    let rows: Vec<Vec<String>> =
+        serde_json::from_value(env.js(&shown("totals-projects")).await).unwrap();
+    assert!(
+        rows.windows(2)
+            .all(|w| billable_of(&w[0]) >= billable_of(&w[1])),
+        "{rows:?}"
+    );
+    assert_eq!(
+        env.js(sort_state).await,
+        json!(["none", "none", "descending", null])
     );
     // The entries come grouped by day, newest first, each day headed by its subtotal.
     let mut days: Vec<(String, i64)> = Vec::new();

@@ -10,7 +10,9 @@ use crate::harvest::model::{
     candidates, draw_delay, pages_to_append, Entries, EntriesAction, EntryPage, Load, Phase,
 };
 use crate::harvest::ranges::{from_query, week_start, Day, Quick};
-use crate::harvest::totals::{format_hundredths, hundredths, Line, TimeFormat, Totals};
+use crate::harvest::totals::{
+    format_hundredths, hundredths, percent_of, sorted, Line, SortBy, TimeFormat, Totals,
+};
 use crate::views::Expires;
 use gloo_timers::callback::Timeout;
 use implicit_oauth::api::pagination::PagesError;
@@ -552,18 +554,10 @@ fn EntriesView(props: &EntriesProps) -> Html {
             }
         })
     };
-    let progress = match (e.total_pages, loading) {
-        (Some(total), _) => format!(
-            "Loaded {} of {} pages · {} entries",
-            e.pages_loaded,
-            total,
-            e.count()
-        ),
-        (None, _) => format!(
-            "Loaded {} pages · {} entries so far",
-            e.pages_loaded,
-            e.count()
-        ),
+    // Entries, which a person counts, not pages.
+    let progress = match e.total_entries {
+        Some(total) => format!("Loaded {} of {total} entries", e.count()),
+        None => format!("Loaded {} entries so far", e.count()),
     };
     let status = match &e.phase {
         Phase::Idle => html! {},
@@ -575,11 +569,12 @@ fn EntriesView(props: &EntriesProps) -> Html {
             html! { <p id="entries-status" data-complete="true">{ format!("Complete: {} entries.", e.count()) }</p> }
         }
         Phase::Cancelled => {
-            html! { <p id="entries-status" data-complete="false" role="status">{ format!("Incomplete: stopped after {} pages. The totals below cover only what arrived.", e.pages_loaded) }</p> }
+            html! { <p id="entries-status" data-complete="false">{ format!("Incomplete: stopped after {} entries. The totals below cover only what arrived.", e.count()) }</p> }
         }
         Phase::Failed(error) => html! {
             <div role="alert">
-                <p id="entries-status" data-complete="false">{ format!("Incomplete: {error} The totals below cover only the {} pages that arrived.", e.pages_loaded) }</p>
+                <p id="entries-status" data-complete="false">{ format!("Incomplete: {error}") }</p>
+                <p>{ format!("The totals below cover only the {} entries that arrived.", e.count()) }</p>
                 <button id="retry-entries" onclick={{ let r = props.on_retry.clone(); Callback::from(move |_| r.emit(())) }}>{ "Retry" }</button>
             </div>
         },
@@ -615,11 +610,13 @@ fn EntriesView(props: &EntriesProps) -> Html {
             </form>
             if bad_range { <p role="alert" id="range-error">{ "Choose a start date on or before the end date." }</p> }
             if loading {
-                <div class="progress" aria-live="polite">
-                    if let Some(total) = e.total_pages {
-                        <progress id="entries-progress" max={total.to_string()} value={e.pages_loaded.to_string()}></progress>
+                // Kept in view while the page scrolls; not a live region (a count that changes
+                // every page would be read out every page).
+                <div class="progress">
+                    if let Some(total) = e.total_entries {
+                        <progress id="entries-progress" aria-label="Time entries loaded" max={total.max(1).to_string()} value={e.count().to_string()}></progress>
                     } else {
-                        <progress id="entries-progress"></progress>
+                        <progress id="entries-progress" aria-label="Time entries loading"></progress>
                     }
                     <span id="entries-progress-text">{ progress }</span>
                     if let Some(secs) = e.waiting_secs {
@@ -628,7 +625,12 @@ fn EntriesView(props: &EntriesProps) -> Html {
                     <button id="cancel-entries" onclick={{ let c = props.on_cancel.clone(); Callback::from(move |_| c.emit(())) }}>{ "Cancel" }</button>
                 </div>
             }
-            { status }
+            // The end of a load (complete, or stopped by the person) is announced once: this
+            // region is on the page, empty, while the load runs.
+            <div id="entries-live" role="status" aria-atomic="true">
+                if !matches!(e.phase, Phase::Failed(_)) { { status.clone() } }
+            </div>
+            if matches!(e.phase, Phase::Failed(_)) { { status } }
             if !e.pages.is_empty() && !loading {
                 <Export entries={e.clone()} totals={totals.clone()} account={props.account.clone()} />
             }
@@ -728,25 +730,8 @@ fn TotalsView(props: &TotalsProps) -> Html {
     let so_far = if props.complete { "" } else { " (so far)" };
     let table = |id: &'static str, title: &'static str, lines: &[Line]| {
         html! {
-            <div class="table-wrap">
-            <table id={id} class="totals-table">
-                <caption>{ title }{ so_far }</caption>
-                <thead><tr>
-                    <th scope="col">{ "Name" }</th><th scope="col" class="num">{ "Hours" }</th>
-                    <th scope="col" class="num">{ "Billable" }</th><th scope="col" class="num">{ "Share" }</th>
-                </tr></thead>
-                <tbody>
-                    { for lines.iter().map(|l| html! {
-                        <tr data-id={l.id.to_string()}>
-                            <th scope="row">{ l.name.clone() }</th>
-                            <td class="num">{ show(l.total) }</td>
-                            <td class="num">{ show(l.billable) }</td>
-                            <td class="num">{ format!("{} %", t.percent(l.total)) }</td>
-                        </tr>
-                    }) }
-                </tbody>
-            </table>
-            </div>
+            <TotalsTable id={id} title={format!("{title}{so_far}")} lines={lines.to_vec()}
+                total={t.total} time_format={props.time_format} />
         }
     };
     html! {
@@ -764,6 +749,68 @@ fn TotalsView(props: &TotalsProps) -> Html {
             { table("totals-projects", "By project", &t.projects) }
             { table("totals-tasks", "By task", &t.tasks) }
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct TotalsTableProps {
+    id: &'static str,
+    title: String,
+    /// Most hours first, as totalled.
+    lines: Vec<Line>,
+    /// All hours of the range, for the shares.
+    total: i64,
+    time_format: TimeFormat,
+}
+
+/// Hours per client, project or task; its column headings sort it (and say how it is sorted).
+#[component]
+fn TotalsTable(props: &TotalsTableProps) -> Html {
+    let order = use_state(|| (SortBy::Hours, true));
+    let (by, descending) = *order;
+    let lines = sorted(&props.lines, by, descending);
+    let heading = |label: &'static str, key: SortBy, class: &'static str| {
+        let current = by == key;
+        let sort = match (current, descending) {
+            (false, _) => "none",
+            (true, true) => "descending",
+            (true, false) => "ascending",
+        };
+        let order = order.clone();
+        // A name starts A to Z, hours most first; the same heading again turns it round.
+        let click = Callback::from(move |_: MouseEvent| {
+            let first = key != SortBy::Name;
+            order.set((key, if current { !descending } else { first }))
+        });
+        html! {
+            <th scope="col" class={class} aria-sort={sort}>
+                <button type="button" class="sort" data-sort={label.to_lowercase()} onclick={click}>{ label }</button>
+            </th>
+        }
+    };
+    let show = |n: i64| props.time_format.show(n);
+    html! {
+        <div class="table-wrap">
+        <table id={props.id} class="totals-table">
+            <caption>{ props.title.clone() }</caption>
+            <thead><tr>
+                { heading("Name", SortBy::Name, "") }
+                { heading("Hours", SortBy::Hours, "num") }
+                { heading("Billable", SortBy::Billable, "num") }
+                <th scope="col" class="num">{ "Share" }</th>
+            </tr></thead>
+            <tbody>
+                { for lines.iter().map(|l| html! {
+                    <tr data-id={l.id.to_string()}>
+                        <th scope="row">{ l.name.clone() }</th>
+                        <td class="num">{ show(l.total) }</td>
+                        <td class="num">{ show(l.billable) }</td>
+                        <td class="num">{ format!("{} %", percent_of(l.total, props.total)) }</td>
+                    </tr>
+                }) }
+            </tbody>
+        </table>
+        </div>
     }
 }
 

@@ -225,13 +225,6 @@ impl Entries {
     pub fn is_complete(&self) -> bool {
         self.phase == Phase::Done
     }
-
-    /// Progress of the load in 0..=1 when the total is known.
-    pub fn progress(&self) -> Option<f64> {
-        self.total_pages
-            .filter(|t| *t > 0)
-            .map(|t| (f64::from(self.pages_loaded) / f64::from(t)).min(1.0))
-    }
 }
 
 #[cfg(test)]
@@ -322,7 +315,7 @@ mod tests {
             total_pages: Some(2),
             total_entries: Some(3),
         });
-        assert_eq!(s.progress(), Some(0.5));
+        assert_eq!((s.count(), s.total_entries), (2, Some(3)));
         assert!(!s.is_complete());
         let s = s.next(EntriesAction::Page {
             generation: g,
@@ -434,7 +427,7 @@ mod tests {
             total_pages: None,
             total_entries: None,
         });
-        assert_eq!(s.progress(), None);
+        assert_eq!(s.total_entries, None);
         assert_eq!(s.pages_loaded, 1);
     }
 

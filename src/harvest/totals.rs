@@ -77,11 +77,7 @@ impl Totals {
 
     /// `part`'s share of the total, in whole percent (0 when there are no hours).
     pub fn percent(&self, part: i64) -> i64 {
-        if self.total == 0 {
-            0
-        } else {
-            (part * 100 + self.total / 2) / self.total
-        }
+        percent_of(part, self.total)
     }
 }
 
@@ -114,6 +110,47 @@ impl Group {
             .sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.name.cmp(&b.name)));
         self.lines
     }
+}
+
+/// `part`'s share of `total`, in whole percent, rounded (0 when there are no hours).
+pub fn percent_of(part: i64, total: i64) -> i64 {
+    if total == 0 {
+        0
+    } else {
+        (part * 100 + total / 2) / total
+    }
+}
+
+/// What a totals table is sorted by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SortBy {
+    /// A to Z (or Z to A).
+    Name,
+    /// All hours (and so the share).
+    Hours,
+    /// Billable hours.
+    Billable,
+}
+
+/// `lines` in the order asked for; equal values by name, then id, so the order is stable.
+pub fn sorted(lines: &[Line], by: SortBy, descending: bool) -> Vec<Line> {
+    let mut out = lines.to_vec();
+    out.sort_by(|a, b| {
+        let primary = match by {
+            SortBy::Name => a.name.to_lowercase().cmp(&b.name.to_lowercase()),
+            SortBy::Hours => a.total.cmp(&b.total),
+            SortBy::Billable => a.billable.cmp(&b.billable),
+        };
+        let primary = if descending {
+            primary.reverse()
+        } else {
+            primary
+        };
+        primary
+            .then_with(|| a.name.cmp(&b.name))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    out
 }
 
 /// How a company writes hours: `/v2/company`'s `time_format`.
@@ -250,6 +287,28 @@ mod tests {
         let t = Totals::of(&entries);
         assert_eq!(format_hundredths(t.total), "1000.00");
         assert_eq!(format_hundredths(-5), "-0.05");
+    }
+
+    #[test]
+    fn lines_sort_by_name_hours_or_billable_either_way() {
+        let line = |id, name: &str, total, billable| Line {
+            id,
+            name: name.into(),
+            total,
+            billable,
+        };
+        let lines = [
+            line(1, "beta", 300, 0),
+            line(2, "Alpha", 100, 100),
+            line(3, "gamma", 300, 200),
+        ];
+        let names = |v: Vec<Line>| v.into_iter().map(|l| l.id).collect::<Vec<_>>();
+        assert_eq!(names(sorted(&lines, SortBy::Name, false)), [2, 1, 3]);
+        assert_eq!(names(sorted(&lines, SortBy::Name, true)), [3, 1, 2]);
+        // Equal hours: by name.
+        assert_eq!(names(sorted(&lines, SortBy::Hours, true)), [1, 3, 2]);
+        assert_eq!(names(sorted(&lines, SortBy::Hours, false)), [2, 1, 3]);
+        assert_eq!(names(sorted(&lines, SortBy::Billable, true)), [3, 2, 1]);
     }
 
     #[test]
