@@ -688,6 +688,51 @@ impl Env {
         self.browser.execute(script, vec![]).await.unwrap()
     }
 
+    /// Waits until the tab is named `title` and focus is on the `h1` reading `heading`.
+    pub async fn expect_screen(&self, title: &str, heading: &str) {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let v = self
+                .js("return [document.title, document.activeElement.tagName === 'H1' ? document.activeElement.textContent : '(' + document.activeElement.tagName + ')']")
+                .await;
+            let now = (v[0].as_str().unwrap_or(""), v[1].as_str().unwrap_or(""));
+            if now == (title, heading) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "{now:?}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Presses Tab until the focused element matches `css` (at most 80 times), as a person
+    /// without a mouse would; fails the test if it is never reached.
+    pub async fn tab_to(&self, css: &str) {
+        let check = format!("return document.activeElement.matches({css:?})");
+        for _ in 0..80 {
+            if self.js(&check).await == Value::Bool(true) {
+                return;
+            }
+            self.press("\u{E004}").await;
+        }
+        panic!(
+            "{css} not reached with Tab; focus is on {}",
+            self.js("return document.activeElement.outerHTML.slice(0, 120)")
+                .await
+        );
+    }
+
+    /// Sends `keys` (WebDriver key codes: Tab is `\u{E004}`, Enter `\u{E007}`) to whatever has
+    /// focus.
+    pub async fn press(&self, keys: &str) {
+        self.browser
+            .active_element()
+            .await
+            .unwrap()
+            .send_keys(keys)
+            .await
+            .unwrap();
+    }
+
     /// From the signed-out screen: Sign in, Allow on the consent page, wait until signed in.
     pub async fn sign_in(&self) {
         self.click("#sign-in").await;

@@ -367,59 +367,22 @@ async fn with_query_transport_only_the_browsers_failed_request_report_shows_the_
     env.close().await;
 }
 
-/// Waits until the tab is named `title` and focus is on the heading `heading`.
-async fn expect_screen(env: &Env, title: &str, heading: &str) {
-    let deadline = std::time::Instant::now() + e2e::PATIENCE;
-    loop {
-        let now = title_and_focus(env).await;
-        if now == (title.to_owned(), heading.to_owned()) {
-            return;
-        }
-        assert!(std::time::Instant::now() < deadline, "{now:?}");
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-}
-
-/// The tab's title, and the text of the focused element if it is a heading.
-async fn title_and_focus(env: &Env) -> (String, String) {
-    let v = env
-        .js("return [document.title, document.activeElement.tagName === 'H1' ? document.activeElement.textContent : '(' + document.activeElement.tagName + ')']")
-        .await;
-    (
-        v[0].as_str().unwrap().to_owned(),
-        v[1].as_str().unwrap().to_owned(),
-    )
-}
-
 #[tokio::test]
 async fn each_screen_names_the_tab_and_takes_focus_to_its_heading() {
     let env = Env::start().await;
     env.open("/").await;
     env.screen("signed-out").await;
-    expect_screen(
-        &env,
-        "Sign in · Harvest · implicit-oauth",
-        "Sign in with Harvest",
-    )
-    .await;
+    env.expect_screen("Sign in · Harvest · implicit-oauth", "Sign in with Harvest")
+        .await;
     env.sign_in().await;
-    expect_screen(
-        &env,
-        "Dashboard · Harvest · implicit-oauth",
-        "You are signed in",
-    )
-    .await;
+    env.expect_screen("Dashboard · Harvest · implicit-oauth", "You are signed in")
+        .await;
     env.click("#sign-out").await;
-    expect_screen(
-        &env,
-        "Sign in · Harvest · implicit-oauth",
-        "Sign in with Harvest",
-    )
-    .await;
+    env.expect_screen("Sign in · Harvest · implicit-oauth", "Sign in with Harvest")
+        .await;
     env.click("#sign-in").await;
     env.click("#deny").await;
-    expect_screen(
-        &env,
+    env.expect_screen(
         "Access not allowed · Harvest · implicit-oauth",
         "You did not allow access",
     )
