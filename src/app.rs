@@ -1,10 +1,10 @@
 //! The whole component: the auth provider around the sign-in screens and the dashboard. The
 //! standalone app mounts it on `<body>`; hosts mount it into an element.
 
-use crate::harvest::dashboard::Dashboard;
+use crate::harvest::dashboard::{Dashboard, Freshness};
 use crate::profile::ProfileView;
 use crate::views::{announce_screen, screen_title, Page, Provider};
-use implicit_oauth::oauth::View;
+use implicit_oauth::oauth::{Session, View};
 use implicit_oauth::state::Screen;
 use implicit_oauth::ui::{
     use_auth, AuthEvent, AuthProvider, Commands, ConfigSource, PendingCallback, SignInMode,
@@ -58,12 +58,44 @@ fn Body(props: &BodyProps) -> Html {
             }
         },
     );
-    match (&auth.screen, auth.config.clone()) {
-        (Screen::SignedIn { session }, Some(config)) if config.view() == View::Harvest => html! {
-            <Dashboard {config} session={session.clone()} owns_page={props.owns_page} on_unauthorized={auth.unauthorized.clone()}
+    // The Harvest dashboard's last session: after it expires, the dashboard stays (its data
+    // marked stale) until the person signs in again or out.
+    let last = use_mut_ref(|| None::<std::rc::Rc<Session>>);
+    let harvest = auth
+        .config
+        .as_ref()
+        .is_some_and(|c| c.view() == View::Harvest);
+    let freshness = match &auth.screen {
+        Screen::SignedIn { .. } => Some(Freshness::Live),
+        Screen::Renewing { session: Some(_) } => Some(Freshness::Renewing),
+        Screen::Renewing { session: None } => Some(Freshness::Stale { renewing: true }),
+        Screen::Expired => Some(Freshness::Stale { renewing: false }),
+        _ => None,
+    };
+    match auth.screen.session() {
+        Some(session) if harvest => *last.borrow_mut() = Some(session.clone()),
+        Some(_) => {}
+        None if freshness.is_none() => *last.borrow_mut() = None,
+        None => {}
+    }
+    let dashboard_session = harvest.then(|| last.borrow().clone()).flatten();
+    if let (Some(freshness), Some(session), Some(config)) =
+        (freshness, dashboard_session, auth.config.clone())
+    {
+        return html! {
+            <Dashboard {config} {session} owns_page={props.owns_page} {freshness}
+                on_unauthorized={auth.unauthorized.clone()} on_renew={auth.renew.clone()}
                 on_sign_out={auth.sign_out.reform(|_: MouseEvent| ())} />
-        },
-        (Screen::SignedIn { session }, Some(config)) => html! {
+        };
+    }
+    match (&auth.screen, auth.config.clone()) {
+        (
+            Screen::SignedIn { session }
+            | Screen::Renewing {
+                session: Some(session),
+            },
+            Some(config),
+        ) => html! {
             <ProfileView {config} session={session.clone()} on_unauthorized={auth.unauthorized.clone()}
                 on_sign_out={auth.sign_out.reform(|_: MouseEvent| ())} />
         },

@@ -73,6 +73,12 @@ impl Handle {
         self.commands.send(Command::SignIn)
     }
 
+    /// Signs in again through a sign-in window without leaving the page (signed in, or just
+    /// expired). Call it from a click handler.
+    pub fn renew(&self) -> bool {
+        self.commands.send(Command::Renew)
+    }
+
     #[wasm_bindgen(js_name = signOut)]
     pub fn sign_out(&self) -> bool {
         self.commands.send(Command::SignOut)

@@ -83,6 +83,13 @@ pub fn Page(props: &PageProps) -> Html {
                 <p role="status">{ "Taking you to your provider to approve access." }</p>
             </section>
         },
+        // A renewal whose session has no screen of its own here (the dashboards keep theirs).
+        Screen::Renewing { .. } => html! {
+            <section data-screen="renewing" aria-busy="true">
+                <h1>{ "Signing in again…" }</h1>
+                <p role="status">{ "Approve access in the sign-in window. This page stays as it is." }</p>
+            </section>
+        },
         Screen::WaitingForPopup => html! {
             <section data-screen="waiting-for-popup" aria-busy="true">
                 <h1>{ "Signing in…" }</h1>
@@ -247,8 +254,12 @@ pub fn screen_title(screen: &Screen, view: Option<View>) -> &'static str {
         Screen::BadConfig(_) => "Configuration problem",
         Screen::SignedOut { .. } => "Sign in",
         Screen::Redirecting | Screen::WaitingForPopup => "Signing in",
-        Screen::SignedIn { .. } if view == Some(View::Harvest) => "Dashboard",
-        Screen::SignedIn { .. } => "Your profile",
+        Screen::SignedIn { .. }
+        | Screen::Renewing {
+            session: Some(_), ..
+        } if view == Some(View::Harvest) => "Dashboard",
+        Screen::SignedIn { .. } | Screen::Renewing { session: Some(_) } => "Your profile",
+        Screen::Renewing { session: None } => "Session expired",
         Screen::SignInFailed(CallbackError::Provider(e)) if e.error == "access_denied" => {
             "Access not allowed"
         }
@@ -278,10 +289,20 @@ pub fn announce_screen(name: &str, provider: Option<&str>) {
 #[derive(Properties, PartialEq)]
 pub struct ExpiresProps {
     pub session: std::rc::Rc<implicit_oauth::oauth::Session>,
+    /// Offered in the last [`WARN_MS`]: sign in again without leaving the page.
+    #[prop_or_default]
+    pub on_renew: Option<Callback<()>>,
+    /// A sign-in window is open for that.
+    #[prop_or_default]
+    pub renewing: bool,
 }
 
+/// How long before the sign-in ends the person is warned (and offered to sign in again).
+pub const WARN_MS: u64 = 5 * 60 * 1000;
+
 /// "Your sign-in expires in 44 seconds.", kept current: redrawn whenever its words change
-/// (each second in the last two minutes), with one timer that is cleared when it goes.
+/// (each second in the last two minutes), with one timer that is cleared when it goes. In the
+/// last five minutes, with `on_renew`, a warning offers to sign in again through a window.
 #[component]
 pub fn Expires(props: &ExpiresProps) -> Html {
     use implicit_oauth::oauth::session::{describe_remaining, describe_remaining_changes_in_ms};
@@ -291,7 +312,14 @@ pub fn Expires(props: &ExpiresProps) -> Html {
         .remaining_ms(implicit_oauth::browser::now_ms());
     {
         let redraws = redraws.clone();
-        let wait = remaining.map(describe_remaining_changes_in_ms);
+        // The next change of words, or the moment the warning is due, whichever comes first.
+        let wait = remaining.map(|ms| {
+            let words = describe_remaining_changes_in_ms(ms);
+            match ms.checked_sub(WARN_MS) {
+                Some(until_warning) if until_warning > 0 => words.min(until_warning),
+                _ => words,
+            }
+        });
         use_effect_with((*redraws, wait), move |(n, wait)| {
             let n = *n;
             let timer = wait.map(|ms| {
@@ -307,5 +335,28 @@ pub fn Expires(props: &ExpiresProps) -> Html {
         Some(ms) => format!("Your sign-in expires {}.", describe_remaining(ms)),
         None => "Your sign-in does not expire.".to_owned(),
     };
-    html! { <p id="expires">{ text }</p> }
+    let warn = remaining.is_some_and(|ms| ms <= WARN_MS);
+    html! {
+        <>
+            <p id="expires">{ text }</p>
+            if let (true, Some(renew)) = (warn, &props.on_renew) {
+                <div class="notice" id="expiry-warning" role="status">
+                    <p>{ "Sign in again to keep working: what is loaded here stays." }</p>
+                    { renew_button(renew, props.renewing) }
+                </div>
+            }
+        </>
+    }
+}
+
+/// "Sign in again" through a sign-in window, or, while that window is open, what to do in it.
+pub fn renew_button(renew: &Callback<()>, renewing: bool) -> Html {
+    if renewing {
+        return html! {
+            <p id="renewing" aria-busy="true">{ "Approve access in the sign-in window that opened." }</p>
+        };
+    }
+    html! {
+        <button id="renew" class="primary" onclick={renew.reform(|_: MouseEvent| ())}>{ "Sign in again" }</button>
+    }
 }

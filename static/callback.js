@@ -52,8 +52,16 @@ const storage = {
   },
 };
 
+// callback.html has its line for this; the app's own page (a sign-in window the provider sent
+// back to the app's URL, see boot.js) gets one.
 const say = (text) => {
-  document.getElementById("status").textContent = text;
+  let line = document.getElementById("status");
+  if (!line) {
+    line = Object.assign(document.createElement("p"), { id: "status" });
+    line.setAttribute("role", "status");
+    document.body.replaceChildren(line);
+  }
+  line.textContent = text;
 };
 
 let opener = null;

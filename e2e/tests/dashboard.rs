@@ -487,10 +487,10 @@ async fn retry_after_a_failed_page_goes_on_from_that_page_and_keeps_the_rest() {
     env.sign_in().await;
     env.wait_for("#retry-entries").await;
     let status = env.text("#entries-status").await;
-    assert!(
-        status.contains("HTTP 500") && status.contains("4 pages"),
-        "{status}"
-    );
+    assert!(status.contains("HTTP 500"), "{status}");
+    // Four pages of 100 arrived before the fifth failed.
+    let alert = env.text("#entries-status + p").await;
+    assert!(alert.contains("the 400 entries that arrived"), "{alert}");
     env.click("#retry-entries").await;
     assert!(entries_finished(&env).await);
     // Every page answered once: none of the four that arrived was asked for again.
@@ -1094,6 +1094,65 @@ async fn quick_ranges_follow_the_companys_week_start_and_a_reload_keeps_the_rang
             .as_deref(),
         Some("true")
     );
+    env.close().await;
+}
+
+#[tokio::test]
+async fn a_warning_before_expiry_renews_through_a_window_keeping_the_page() {
+    // Less than five minutes: the warning shows at once.
+    let env = Env::with(Options {
+        token_lifetime: Duration::from_secs(120),
+        ..Options::default()
+    })
+    .await;
+    env.open("/?from=2026-03-02&to=2026-03-13").await;
+    env.sign_in().await;
+    assert!(entries_finished(&env).await);
+    let rows = env.count("#entries-table tbody tr:not(.day)").await;
+    env.js("window.__same_page = true").await;
+    let before = env.last_token();
+    assert!(env
+        .text("#expiry-warning")
+        .await
+        .contains("what is loaded here stays"));
+    let main = env.browser.window().await.unwrap();
+    env.click("#renew").await;
+    // While the window is open the dashboard stays and says what to do.
+    env.wait_for("#renewing").await;
+    env.switch_to_other_window(&main).await;
+    env.click("#allow").await;
+    env.back_to(&main).await;
+    env.poll(
+        "return document.getElementById('renew') && !document.getElementById('renewing') || null",
+        e2e::PATIENCE,
+    )
+    .await;
+    let after = env.last_token();
+    assert_ne!(before, after, "a new token was issued");
+    assert_eq!(env.js("return window.__same_page === true").await, true);
+    assert_eq!(env.count("#entries-table tbody tr:not(.day)").await, rows);
+    assert_eq!(
+        (input(&env, "from").await, input(&env, "to").await),
+        ("2026-03-02".to_owned(), "2026-03-13".to_owned())
+    );
+    // The account was not asked for again, and the next load uses the new token.
+    let accounts = |env: &Env| {
+        env.provider
+            .recorded()
+            .iter()
+            .filter(|r| r.path == "/api/v2/accounts")
+            .count()
+    };
+    assert_eq!(accounts(&env), 1);
+    env.click("#load-entries").await;
+    assert!(entries_finished(&env).await);
+    let last = env
+        .provider
+        .recorded()
+        .into_iter()
+        .rfind(|r| r.path == "/v2/time_entries")
+        .unwrap();
+    assert!(last.query.contains(&format!("access_token={after}")));
     env.close().await;
 }
 

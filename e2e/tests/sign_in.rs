@@ -228,16 +228,61 @@ async fn reload_stays_signed_in_when_session_storage_is_opted_in() {
 }
 
 #[tokio::test]
-async fn an_expired_token_moves_to_the_expired_screen() {
+async fn an_expired_token_leaves_the_dashboard_marked_stale_until_signing_in_again() {
     let env = Env::with(Options {
-        token_lifetime: Duration::from_secs(3),
+        token_lifetime: Duration::from_secs(6),
         ..Options::default()
     })
     .await;
-    env.open("/").await;
+    env.open("/?from=2026-03-02&to=2026-03-03").await;
     env.sign_in().await;
+    env.wait_for("#entries-status[data-complete=\"true\"]")
+        .await;
+    let rows = env.count("#entries-table tbody tr:not(.day)").await;
+    assert!(rows > 0);
+    env.js("window.__same_page = true").await;
+    // Expired: the data stays, said to be from before, and nothing more can be loaded.
     env.screen("expired").await;
-    assert_eq!(env.text("#sign-in").await, "Sign in again");
+    env.expect_screen(
+        "Session expired · Harvest · implicit-oauth",
+        "Your sign-in has expired",
+    )
+    .await;
+    assert!(env.text("#stale-notice").await.contains("from before"));
+    assert_eq!(env.count("#entries-table tbody tr:not(.day)").await, rows);
+    assert_eq!(
+        env.wait_for("#load-entries")
+            .await
+            .attr("disabled")
+            .await
+            .unwrap(),
+        Some("true".into())
+    );
+    assert_eq!(
+        env.all_storage().await,
+        "[[],[]]",
+        "the dead token is not kept"
+    );
+    // Signing in again through a window brings the dashboard back to life, same page.
+    let expired_token = env.last_token();
+    env.popup_sign_in("#renew").await;
+    env.expect_screen("Dashboard · Harvest · implicit-oauth", "You are signed in")
+        .await;
+    assert_eq!(env.js("return window.__same_page === true").await, true);
+    assert_eq!(env.count("#entries-table tbody tr:not(.day)").await, rows);
+    let token = env.last_token();
+    assert_ne!(token, expired_token);
+    env.click("#load-entries").await;
+    env.wait_for("#entries-status[data-complete=\"true\"]")
+        .await;
+    let last = env
+        .provider
+        .recorded()
+        .into_iter()
+        .rfind(|r| r.path == "/v2/time_entries")
+        .unwrap();
+    assert!(last.query.contains(&format!("access_token={token}")));
+    assert_eq!(last.status, 200);
     env.close().await;
 }
 

@@ -95,6 +95,12 @@ export class Client {
   ready(): Promise<void>;
   /** Starts a sign-in; call it inside a click handler (a popup opened later is blocked). `false` after `destroy()`. */
   signIn(): boolean;
+  /**
+   * Signs in again through a sign-in window without leaving the page, while signed in or once
+   * the session has expired; `signedin` fires with the new session. Call it inside a click
+   * handler. `false` after `destroy()`.
+   */
+  renew(): boolean;
   /** Forgets the session, the chosen account and any pending request. */
   signOut(): boolean;
   /** The session now; the raw token only with `includeToken`. */

@@ -13,7 +13,7 @@ use crate::harvest::ranges::{from_query, week_start, Day, Quick};
 use crate::harvest::totals::{
     format_hundredths, hundredths, percent_of, sorted, Line, SortBy, TimeFormat, Totals,
 };
-use crate::views::Expires;
+use crate::views::{renew_button, Expires};
 use gloo_timers::callback::Timeout;
 use implicit_oauth::api::pagination::PagesError;
 use implicit_oauth::api::ApiError;
@@ -37,9 +37,27 @@ pub struct DashboardProps {
     #[prop_or_default]
     pub owns_page: bool,
     pub session: Rc<Session>,
+    /// Whether `session` still works.
+    #[prop_or(Freshness::Live)]
+    pub freshness: Freshness,
     /// The API answered 401: the token is dead and the session must end.
     pub on_unauthorized: Callback<()>,
+    /// Sign in again through a sign-in window, keeping what the dashboard shows.
+    #[prop_or_default]
+    pub on_renew: Callback<()>,
     pub on_sign_out: Callback<MouseEvent>,
+}
+
+/// Whether the dashboard's session still works.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Freshness {
+    /// Signed in.
+    Live,
+    /// Signed in, and a sign-in window is open to renew the session.
+    Renewing,
+    /// The session expired: what is shown is from before, and nothing more is loaded until the
+    /// person signs in again (`renewing`: a window is open for that).
+    Stale { renewing: bool },
 }
 
 #[derive(PartialEq)]
@@ -142,7 +160,10 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
             props.session.clone(),
             props.on_unauthorized.clone(),
         );
-        use_effect_with((client.clone(), *account_tries), move |_| {
+        // Not the client: a renewed session (a new token, the same grant) keeps the account
+        // and what was loaded for it.
+        let grant = (props.config.clone(), session.scope.clone());
+        use_effect_with((grant, *account_tries), move |_| {
             accounts.set(Load::Loading);
             spawn_local(async move {
                 let listed = match client.accounts::<Accounts>().await {
@@ -179,18 +200,30 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
                 person.set(Load::Loading);
                 company.set(Load::Loading);
                 assignments.set(Load::Loading);
-                spawn_local(async move {
-                    match client.get::<User>("users/me").await {
-                        Ok(user) => {
-                            *person_for.borrow_mut() = Some(account);
-                            person.set(Load::Loaded(user))
+                // Three requests at once, not one after another: the first range waits for
+                // the person and the company, and on a slow phone each round trip shows.
+                {
+                    let (client, unauth) = (client.clone(), unauth.clone());
+                    spawn_local(async move {
+                        match client.get::<User>("users/me").await {
+                            Ok(user) => {
+                                *person_for.borrow_mut() = Some(account);
+                                person.set(Load::Loaded(user))
+                            }
+                            Err(e) => report(&unauth, &person, e),
                         }
-                        Err(e) => return report(&unauth, &person, e),
-                    }
-                    match client.get::<Company>("company").await {
-                        Ok(c) => company.set(Load::Loaded(c)),
-                        Err(e) => return report(&unauth, &company, e),
-                    }
+                    });
+                }
+                {
+                    let (client, unauth) = (client.clone(), unauth.clone());
+                    spawn_local(async move {
+                        match client.get::<Company>("company").await {
+                            Ok(c) => company.set(Load::Loaded(c)),
+                            Err(e) => report(&unauth, &company, e),
+                        }
+                    });
+                }
+                spawn_local(async move {
                     match client
                         .get::<AssignmentsPage>("users/me/project_assignments")
                         .await
@@ -362,6 +395,21 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
         })
     };
 
+    let stale = matches!(props.freshness, Freshness::Stale { .. });
+    let renewing = matches!(
+        props.freshness,
+        Freshness::Renewing | Freshness::Stale { renewing: true }
+    );
+    {
+        // An expired session loads nothing more: a load under way stops, keeping what arrived.
+        let (entries, flag) = (entries.clone(), cancel_flag.clone());
+        use_effect_with(stale, move |stale| {
+            if *stale {
+                flag.borrow().set(true);
+                entries.dispatch(EntriesAction::Cancel);
+            }
+        });
+    }
     let header = {
         let switch = {
             let chosen = chosen.clone();
@@ -374,16 +422,23 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
         };
         html! {
             <header class="dash-header">
-                <h1>{ "You are signed in" }</h1>
+                <h1>{ if stale { "Your sign-in has expired" } else { "You are signed in" } }</h1>
                 { person_view(&person) }
                 if let Some(account) = &*chosen {
                     <p class="account">{ "Account: " }<strong id="account-name">{ &account.name }</strong>
-                        if several { { " " }<button id="switch-account" class="link" onclick={switch}>{ "Switch account" }</button> }
+                        if several && !stale { { " " }<button id="switch-account" class="link" onclick={switch}>{ "Switch account" }</button> }
                     </p>
                 }
-                <Expires session={props.session.clone()} />
+                if stale {
+                    <div class="notice" id="stale-notice" role="status">
+                        <p>{ "What you see is from before your sign-in expired. Sign in again to load more; it stays here meanwhile." }</p>
+                        { renew_button(&props.on_renew, renewing) }
+                    </div>
+                } else {
+                    <Expires session={props.session.clone()} on_renew={props.on_renew.clone()} {renewing} />
+                }
                 <div class="actions">
-                    <button id="refresh" onclick={refresh} disabled={chosen.is_none()}>{ "Reload" }</button>
+                    <button id="refresh" onclick={refresh} disabled={chosen.is_none() || stale}>{ "Reload" }</button>
                     <button id="sign-out" onclick={props.on_sign_out.clone()}>{ "Sign out" }</button>
                 </div>
             </header>
@@ -408,7 +463,7 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
             <>
                 { company_view(&company) }
                 { assignments_view(&assignments) }
-                <EntriesView entries={entries.0.clone()} range={(*range).clone()}
+                <EntriesView entries={entries.0.clone()} range={(*range).clone()} {stale}
                     account={(account.id, account.name.clone())}
                     week_start={week_start_day} {time_format}
                     on_quick={{ let (entries, range) = (entries.clone(), range.clone()); Callback::from(move |(from, to): (String, String)| {
@@ -428,7 +483,8 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
             </>
         },
     };
-    html! { <section data-screen="signed-in" class="dashboard">{ header }{ body }</section> }
+    let screen = if stale { "expired" } else { "signed-in" };
+    html! { <section data-screen={screen} class="dashboard">{ header }{ body }</section> }
 }
 
 fn person_view(person: &Load<User>) -> Html {
@@ -510,6 +566,8 @@ struct EntriesProps {
     week_start: Option<u32>,
     /// How the company writes hours.
     time_format: TimeFormat,
+    /// The session expired: nothing more can be loaded.
+    stale: bool,
     /// The account's id and name, for the exported files' names.
     account: (u64, String),
     /// A quick range was picked: show and load it.
@@ -544,12 +602,13 @@ fn EntriesView(props: &EntriesProps) -> Html {
         })
     };
     let bad_range = from.is_empty() || to.is_empty() || from > to;
+    let stale = props.stale;
     let loading = e.phase == Phase::Loading;
     let submit = {
         let on_load = props.on_load.clone();
         Callback::from(move |ev: SubmitEvent| {
             ev.prevent_default();
-            if !bad_range {
+            if !bad_range && !stale {
                 on_load.emit(());
             }
         })
@@ -575,7 +634,7 @@ fn EntriesView(props: &EntriesProps) -> Html {
             <div role="alert">
                 <p id="entries-status" data-complete="false">{ format!("Incomplete: {error}") }</p>
                 <p>{ format!("The totals below cover only the {} entries that arrived.", e.count()) }</p>
-                <button id="retry-entries" onclick={{ let r = props.on_retry.clone(); Callback::from(move |_| r.emit(())) }}>{ "Retry" }</button>
+                <button id="retry-entries" disabled={props.stale} onclick={{ let r = props.on_retry.clone(); Callback::from(move |_| r.emit(())) }}>{ "Retry" }</button>
             </div>
         },
     };
@@ -598,7 +657,7 @@ fn EntriesView(props: &EntriesProps) -> Html {
                     });
                     html! {
                         <button type="button" id={q.id()} aria-pressed={current.to_string()}
-                            disabled={weekly && props.week_start.is_none()}
+                            disabled={(weekly && props.week_start.is_none()) || props.stale}
                             title={format!("{a} to {b}")} onclick={click}>{ q.label() }</button>
                     }
                 }) }
@@ -606,7 +665,7 @@ fn EntriesView(props: &EntriesProps) -> Html {
             <form class="range" onsubmit={submit}>
                 <label>{ "From " }<input id="from" type="date" value={from.clone()} onchange={set(0)} /></label>
                 <label>{ "To " }<input id="to" type="date" value={to.clone()} onchange={set(1)} /></label>
-                <button id="load-entries" type="submit" disabled={bad_range || loading}>{ "Load" }</button>
+                <button id="load-entries" type="submit" disabled={bad_range || loading || props.stale}>{ "Load" }</button>
             </form>
             if bad_range { <p role="alert" id="range-error">{ "Choose a start date on or before the end date." }</p> }
             if loading {

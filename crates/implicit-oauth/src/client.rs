@@ -84,6 +84,16 @@ impl Client {
             .is_some()
     }
 
+    /// Signs in again through a sign-in window without leaving the page, while signed in or
+    /// once the session has expired; `signedin` fires with the new session. Call it from a
+    /// click handler. `false` after `destroy()`.
+    pub fn renew(&self) -> bool {
+        self.controller
+            .as_ref()
+            .map(AuthController::renew)
+            .is_some()
+    }
+
     /// Forgets the session, the chosen account and any pending request.
     #[wasm_bindgen(js_name = signOut)]
     pub fn sign_out(&self) -> bool {

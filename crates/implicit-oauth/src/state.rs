@@ -30,6 +30,12 @@ pub enum Screen {
     SignInFailed(CallbackError),
     /// The token's lifetime ran out.
     Expired,
+    /// A sign-in window is open to renew the session without leaving the page (what the page
+    /// shows stays).
+    Renewing {
+        /// The session still in use; `None` once it has expired.
+        session: Option<Rc<Session>>,
+    },
 }
 
 /// A note shown on the signed-out screen, explaining why the person is there.
@@ -74,6 +80,11 @@ pub enum Action {
     SignInCancelled,
     /// The page was shown again from the back-forward cache (the person came back).
     PageShown,
+    /// A sign-in window opened to renew the session (signed in, or just expired).
+    RenewStarted,
+    /// The renewal's window was closed, blocked or answered with an error: back to the session
+    /// (or the expiry) it was renewing.
+    RenewFailed,
 }
 
 impl Screen {
@@ -91,12 +102,7 @@ impl Screen {
             },
             (_, A::CallbackFailed(e)) => Screen::SignInFailed(e),
             (Screen::SignedIn { session }, A::Unauthorized { now_ms }) => {
-                // The provider's clock started the token's life a moment before ours did, so a
-                // 401 just before our own expiry is that expiry, not a revocation.
-                let expiring = session
-                    .expires_at_ms
-                    .is_some_and(|at| now_ms + EXPIRY_SKEW_MS >= at);
-                if expiring {
+                if expiring(session, now_ms) {
                     Screen::Expired
                 } else {
                     Screen::SignedOut {
@@ -104,7 +110,34 @@ impl Screen {
                     }
                 }
             }
+            (
+                Screen::Renewing {
+                    session: Some(session),
+                },
+                A::Unauthorized { now_ms },
+            ) => {
+                if expiring(session, now_ms) {
+                    Screen::Renewing { session: None }
+                } else {
+                    Screen::SignedOut {
+                        notice: Some(Notice::SessionEnded),
+                    }
+                }
+            }
             (Screen::SignedIn { .. }, A::TokenExpired) => Screen::Expired,
+            (Screen::Renewing { session: Some(_) }, A::TokenExpired) => {
+                Screen::Renewing { session: None }
+            }
+            (Screen::SignedIn { session }, A::RenewStarted) => Screen::Renewing {
+                session: Some(session.clone()),
+            },
+            (Screen::Expired, A::RenewStarted) => Screen::Renewing { session: None },
+            (Screen::Renewing { session }, A::RenewFailed) => match session {
+                Some(session) => Screen::SignedIn {
+                    session: session.clone(),
+                },
+                None => Screen::Expired,
+            },
             (_, A::SignOut) => Screen::SignedOut {
                 notice: Some(Notice::SignedOut),
             },
@@ -116,13 +149,25 @@ impl Screen {
         }
     }
 
-    /// The session, while signed in.
+    /// The session, while signed in (renewing included, until it expires).
     pub fn session(&self) -> Option<&Rc<Session>> {
         match self {
-            Screen::SignedIn { session } => Some(session),
+            Screen::SignedIn { session }
+            | Screen::Renewing {
+                session: Some(session),
+            } => Some(session),
             _ => None,
         }
     }
+}
+
+/// Whether a 401 at `now_ms` is the session's expiry: the provider's clock started the token's
+/// life a moment before ours did, so a 401 just before our own expiry is that expiry, not a
+/// revocation.
+fn expiring(session: &Session, now_ms: u64) -> bool {
+    session
+        .expires_at_ms
+        .is_some_and(|at| now_ms + EXPIRY_SKEW_MS >= at)
 }
 
 #[cfg(test)]
@@ -175,6 +220,61 @@ mod tests {
             }),
             Screen::SignedOut {
                 notice: Some(Notice::SessionEnded)
+            }
+        );
+    }
+
+    #[test]
+    fn a_renewal_keeps_the_session_until_the_new_one_replaces_it() {
+        let renewing = signed_in().next(Action::RenewStarted);
+        assert_eq!(
+            renewing.session().map(|s| s.access_token.secret()),
+            Some("t"),
+            "still usable while the window is open"
+        );
+        let mut fresh = session();
+        fresh.access_token = AccessToken::new("u");
+        let renewed = renewing.next(Action::SignedIn(fresh));
+        assert!(
+            matches!(&renewed, Screen::SignedIn { session } if session.access_token.secret() == "u")
+        );
+        // A window closed or refused: back to the session it was renewing.
+        assert_eq!(renewing.next(Action::RenewFailed), signed_in());
+    }
+
+    #[test]
+    fn a_renewal_outlives_the_expiry_it_was_racing() {
+        let renewing = signed_in().next(Action::RenewStarted);
+        let expired = renewing.next(Action::TokenExpired);
+        assert_eq!(expired, Screen::Renewing { session: None });
+        assert_eq!(expired.session(), None, "an expired token is not offered");
+        assert_eq!(expired.next(Action::RenewFailed), Screen::Expired);
+        assert!(matches!(
+            expired.next(Action::SignedIn(session())),
+            Screen::SignedIn { .. }
+        ));
+        // From the expired screen too; and a 401 at the edge of expiry while renewing.
+        assert_eq!(
+            Screen::Expired.next(Action::RenewStarted),
+            Screen::Renewing { session: None }
+        );
+        assert_eq!(
+            renewing.next(Action::Unauthorized { now_ms: 100_000 }),
+            Screen::Renewing { session: None }
+        );
+        assert_eq!(
+            renewing.next(Action::Unauthorized { now_ms: 1 }),
+            Screen::SignedOut {
+                notice: Some(Notice::SessionEnded)
+            }
+        );
+        // Nothing to renew when signed out.
+        let out = Screen::SignedOut { notice: None };
+        assert_eq!(out.next(Action::RenewStarted), out);
+        assert_eq!(
+            renewing.next(Action::SignOut),
+            Screen::SignedOut {
+                notice: Some(Notice::SignedOut)
             }
         );
     }

@@ -58,6 +58,8 @@ pub enum Command {
     SignIn,
     /// Sign out.
     SignOut,
+    /// Sign in again through a sign-in window, keeping the page.
+    Renew,
 }
 
 impl Commands {
@@ -69,6 +71,7 @@ impl Commands {
             .map(|c| match command {
                 Command::SignIn => c.sign_in(),
                 Command::SignOut => c.sign_out(),
+                Command::Renew => c.renew(),
             })
             .is_some()
     }
@@ -131,6 +134,10 @@ pub struct Auth {
     pub sign_in_redirect: Callback<()>,
     /// Signs out.
     pub sign_out: Callback<()>,
+    /// Signs in again through a sign-in window without leaving the page (signed in, or just
+    /// expired): what the page shows stays, and the new session replaces the old. Call it
+    /// from a click.
+    pub renew: Callback<()>,
     /// Gives up waiting for the sign-in window (which may be out of this page's sight, behind a
     /// host's Cross-Origin-Opener-Policy): its pending request is deleted.
     pub cancel_sign_in: Callback<()>,
@@ -168,21 +175,21 @@ pub struct GateProps {
     pub children: Html,
 }
 
-/// Shows its children only while signed in.
+/// Shows its children only while signed in (a renewal under way included).
 #[component]
 pub fn Authenticated(props: &GateProps) -> Html {
-    match use_auth().screen {
-        Screen::SignedIn { .. } => props.children.clone(),
-        _ => Html::default(),
+    match use_auth().screen.session() {
+        Some(_) => props.children.clone(),
+        None => Html::default(),
     }
 }
 
 /// Shows its children only while not signed in.
 #[component]
 pub fn NotAuthenticated(props: &GateProps) -> Html {
-    match use_auth().screen {
-        Screen::SignedIn { .. } => Html::default(),
-        _ => props.children.clone(),
+    match use_auth().screen.session() {
+        Some(_) => Html::default(),
+        None => props.children.clone(),
     }
 }
 
@@ -238,6 +245,7 @@ pub fn AuthProvider(props: &AuthProviderProps) -> Html {
         sign_in: action(AuthController::sign_in),
         sign_in_redirect: action(AuthController::sign_in_redirect),
         sign_out: action(AuthController::sign_out),
+        renew: action(AuthController::renew),
         cancel_sign_in: action(AuthController::cancel_sign_in),
         personal_token,
         unauthorized: action(AuthController::unauthorized),

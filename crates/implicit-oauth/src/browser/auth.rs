@@ -110,9 +110,14 @@ pub fn restore_session(config: &Config) -> Option<Session> {
     session
 }
 
+/// Forgets the kept session only (its token has expired): a renewal's pending request stays.
+pub fn forget_session(config: &Config) {
+    storage::remove(&session_key(config));
+}
+
 /// Forgets the session, the chosen account and any pending request.
 pub fn sign_out(config: &Config) {
-    storage::remove(&session_key(config));
+    forget_session(config);
     storage::remove(&account_key(config));
     storage::remove(&pending_key(config));
     forget_notes();

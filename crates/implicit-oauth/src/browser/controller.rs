@@ -74,11 +74,17 @@ pub enum AuthEvent {
 
 /// The event a screen change means for the host, if any.
 fn event_for(before: &Screen, after: &Screen) -> Option<AuthEvent> {
+    // Signed in, renewing included (until the session expires).
+    let live = |s: &Screen| s.session().is_some();
     match (before, after) {
         (Screen::SignedIn { .. }, Screen::SignedIn { .. }) => None,
+        // A renewal that ended without a new session: nothing changed for the host.
+        (Screen::Renewing { .. }, Screen::Expired) => None,
         (_, Screen::SignedIn { .. }) => Some(AuthEvent::SignedIn),
-        (Screen::SignedIn { .. }, Screen::SignedOut { .. }) => Some(AuthEvent::SignedOut),
-        (Screen::SignedIn { .. }, Screen::Expired) => Some(AuthEvent::Expired),
+        (b, Screen::SignedOut { .. }) if live(b) => Some(AuthEvent::SignedOut),
+        (b, Screen::Expired | Screen::Renewing { session: None }) if live(b) => {
+            Some(AuthEvent::Expired)
+        }
         (_, Screen::SignInFailed(e)) => Some(AuthEvent::Error {
             code: e.code().to_owned(),
             message: e.to_string(),
@@ -234,6 +240,37 @@ impl AuthController {
         };
         let _ = window.location().set_href(url.as_str());
         self.dispatch(Action::PopupOpened);
+        self.watch_window(window);
+    }
+
+    /// Signs in again through a sign-in window, without leaving the page, while signed in or
+    /// once the session has expired: the page keeps what it shows, and the new session
+    /// replaces the old when the window answers. A window closed, blocked or answered with an
+    /// error returns to where the renewal started. Call it from a click.
+    pub fn renew(&self) {
+        if self.0.shut.get() {
+            return;
+        }
+        let Some(config) = self.config() else { return };
+        let renewable = matches!(self.screen(), Screen::SignedIn { .. } | Screen::Expired);
+        if config.redirect.is_none() || !renewable {
+            return;
+        }
+        let Ok(url) = auth::prepare_sign_in(&config, &current_route(), Via::Popup) else {
+            return;
+        };
+        let Some(window) = popup::open_blank() else {
+            auth::discard_pending(&config);
+            return self.dispatch(Action::RenewFailed);
+        };
+        let _ = window.location().set_href(url.as_str());
+        self.dispatch(Action::RenewStarted);
+        self.watch_window(window);
+    }
+
+    /// Waits for the sign-in window's answer (from the window, or over the channel when the
+    /// host page cut the window off).
+    fn watch_window(&self, window: web_sys::Window) {
         let weak = Rc::downgrade(&self.0);
         let on_result: Rc<dyn Fn(PopupResult)> = {
             let weak = weak.clone();
@@ -249,7 +286,7 @@ impl AuthController {
                         if let Some(config) = c.config() {
                             auth::discard_pending(&config);
                         }
-                        c.dispatch(Action::CallbackFailed(CallbackError::PopupClosed))
+                        c.dispatch(c.failed(CallbackError::PopupClosed))
                     }
                 });
             })
@@ -341,7 +378,12 @@ impl AuthController {
             return;
         }
         if let Some(config) = self.config() {
-            auth::sign_out(&config);
+            // A renewal under way keeps its pending request.
+            if matches!(self.screen(), Screen::Renewing { .. }) {
+                auth::forget_session(&config);
+            } else {
+                auth::sign_out(&config);
+            }
         }
         self.dispatch(Action::Unauthorized { now_ms: now_ms() });
     }
@@ -361,15 +403,24 @@ impl AuthController {
         let action = match callback::parse(query, fragment) {
             Ok(Some(response)) => match auth::finish_sign_in(&config, response.at(path)) {
                 Ok(done) => Action::SignedIn(done.session),
-                Err(e) => Action::CallbackFailed(e),
+                Err(e) => self.failed(e),
             },
-            Ok(None) => Action::CallbackFailed(CallbackError::MissingState),
+            Ok(None) => self.failed(CallbackError::MissingState),
             Err(e) => {
                 auth::discard_pending(&config);
-                Action::CallbackFailed(e)
+                self.failed(e)
             }
         };
         self.dispatch(action);
+    }
+
+    /// What a sign-in window's failure means: an error screen, or, for a renewal, a return to
+    /// the session (or the expiry) it was renewing, the page untouched.
+    fn failed(&self, error: CallbackError) -> Action {
+        match self.screen() {
+            Screen::Renewing { .. } => Action::RenewFailed,
+            _ => Action::CallbackFailed(error),
+        }
     }
 
     /// Once the window has answered, nothing of the watch stays running. It is dropped after
@@ -420,7 +471,12 @@ impl AuthController {
             let watch = ExpiryWatch::start(at, move || {
                 with(&weak, |c| {
                     if let Some(config) = c.config() {
-                        auth::sign_out(&config);
+                        // A renewal under way keeps its pending request.
+                        if matches!(c.screen(), Screen::Renewing { .. }) {
+                            auth::forget_session(&config);
+                        } else {
+                            auth::sign_out(&config);
+                        }
                     }
                     c.dispatch(Action::TokenExpired);
                 });
