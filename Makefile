@@ -30,6 +30,6 @@ npm: setup
 size: dist
 	scripts/size.sh
 
-## bench: measurements (not part of make test): sizes beside the JavaScript peers; writes BENCHMARKS.md.
+## bench: measurements (not part of make test): sizes beside the JavaScript peers, browser timings, Lighthouse; writes BENCHMARKS.md.
 bench: dist npm
 	bench/run.sh

@@ -2,8 +2,9 @@
 # `make bench`: measurements, not tests. Prints a table and writes BENCHMARKS.md with the date,
 # the machine and the command: bundle size beside the JavaScript peers and where the wasm's
 # bytes go; then, in headless Chromium against the local provider (e2e/examples/bench.rs),
-# callback latency beside a jso page, API throughput under a scaled-down rate limit, and
-# rendering 10 000 time entries beside a plain DOM table, with memory.
+# callback latency beside a jso page, API throughput under a scaled-down rate limit,
+# rendering 10 000 time entries beside a plain DOM table, with memory, and Lighthouse on the
+# dashboard.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +15,17 @@ if [ ! -f "$PEERS/.installed" ]; then
   npm install --prefix "$PEERS" --no-save --no-audit --no-fund --loglevel=error \
     hellojs@1.21.4 jso@4.1.1 oidc-client-ts@3.5.0
   touch "$PEERS/.installed"
+fi
+
+# Lighthouse (and puppeteer-core, to reach the bench's own Chromium), pinned; Lighthouse 12
+# runs on the Node 20 that Debian ships (13 needs 22).
+LIGHTHOUSE=12.8.2
+PUPPETEER=24.43.1
+if ! grep -qs "\"version\": \"$LIGHTHOUSE\"" "$PEERS/lighthouse/node_modules/lighthouse/package.json"; then
+  echo "==> Installing lighthouse@$LIGHTHOUSE into $PEERS/lighthouse"
+  mkdir -p "$PEERS/lighthouse"
+  npm install --prefix "$PEERS/lighthouse" --no-save --no-audit --no-fund --loglevel=error \
+    "lighthouse@$LIGHTHOUSE" "puppeteer-core@$PUPPETEER"
 fi
 
 if ! (command -v twiggy >/dev/null && twiggy --version | grep -q " 0.8.0"); then

@@ -362,6 +362,90 @@ async fn main() {
     if wanted("rendering") {
         report_rendering(rendering(runs.unwrap_or(9)).await);
     }
+    if wanted("lighthouse") {
+        report_lighthouse(lighthouse().await);
+    }
+}
+
+/// Lighthouse (`bench/lighthouse.mjs`, pinned in `bench/run.sh`) on the dashboard, in this
+/// bench's Chromium, signed in with the session kept in the tab so the navigation it measures
+/// lands on the dashboard. Its JSON line.
+async fn lighthouse() -> Value {
+    let port = e2e::free_port();
+    let env = Env::with(Options {
+        config: json!({ "token_storage": "session" }),
+        chrome_args: vec![format!("--remote-debugging-port={port}")],
+        ..Options::default()
+    })
+    .await;
+    env.open("/").await;
+    env.sign_in().await;
+    env.wait_for("#entries-status[data-complete=\"true\"]")
+        .await;
+    let peers = repo().join("bench/.peers");
+    let out = tokio::process::Command::new("node")
+        .arg(repo().join("bench/lighthouse.mjs"))
+        .arg(port.to_string())
+        .arg(&env.app_url)
+        .arg(&peers)
+        .output()
+        .await
+        .expect("node runs");
+    assert!(
+        out.status.success(),
+        "bench/lighthouse.mjs failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    env.close().await;
+    let text = String::from_utf8_lossy(&out.stdout);
+    serde_json::from_str(text.lines().last().unwrap_or_default())
+        .unwrap_or_else(|e| panic!("{e}: {text}"))
+}
+
+fn report_lighthouse(r: Value) {
+    println!(
+        "## Lighthouse
+"
+    );
+    println!(
+        "Lighthouse {} in this Chromium: a navigation of the signed-in app (the dashboard, its \
+         session kept in the tab) with Lighthouse's mobile defaults (a mid-range phone, slow 4G \
+         and a 4× slower CPU, simulated), then a snapshot once this week's entries have loaded.\n",
+        r["lighthouse"].as_str().unwrap_or("?")
+    );
+    println!("| report | performance | accessibility | best practices |\n|---|---:|---:|---:|");
+    let score = |v: &Value| v.as_u64().map_or("–".to_owned(), |n| n.to_string());
+    for (name, part) in [
+        ("navigation (mobile)", "navigation"),
+        ("dashboard loaded", "snapshot"),
+    ] {
+        let c = &r[part];
+        println!(
+            "| {name} | {} | {} | {} |",
+            score(&c["performance"]),
+            score(&c["accessibility"]),
+            score(&c["best-practices"])
+        );
+    }
+    let m = &r["metrics"];
+    println!(
+        "\nFirst contentful paint {} ms, largest contentful paint {} ms, total blocking time {} ms, \
+         cumulative layout shift {:.3}, speed index {} ms. Audits not passed: {}.",
+        m["fcp_ms"],
+        m["lcp_ms"],
+        m["tbt_ms"],
+        m["cls"].as_f64().unwrap_or(0.0),
+        m["si_ms"],
+        r["failing"]
+            .as_array()
+            .filter(|a| !a.is_empty())
+            .map_or("none".to_owned(), |a| a
+                .iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join(", "))
+    );
+    println!("\nTarget: performance ≥ 98 (mobile), accessibility 100.\n");
 }
 
 fn report_latency(l: Latency) {

@@ -1,0 +1,51 @@
+// `make bench`: Lighthouse on the Harvest dashboard, in the headless Chromium the bench already
+// drives (e2e/examples/bench.rs signs in there, then runs this with the browser's DevTools port
+// and the app's URL). Two reports, both in the signed-in tab, whose sessionStorage holds the
+// session (the bench's config opts into it) so a reload lands on the dashboard:
+//
+// - a navigation of the app's URL with Lighthouse's mobile defaults (a mid-range phone, a slow
+//   4G connection and a 4× slower CPU, simulated): performance, accessibility, best practices;
+// - a snapshot of the dashboard once its entries have loaded: accessibility, best practices.
+//
+// Prints one line of JSON: the scores, the key metrics, and the audits that did not pass.
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+
+const [port, appUrl, peers] = process.argv.slice(2);
+const require = createRequire(`${peers}/lighthouse/`);
+const load = async (name) => import(pathToFileURL(require.resolve(name)).href);
+const { navigation, snapshot } = await load("lighthouse");
+const puppeteer = (await load("puppeteer-core")).default;
+
+const browser = await puppeteer.connect({ browserURL: `http://127.0.0.1:${port}`, defaultViewport: null });
+const page = (await browser.pages()).find((p) => p.url().startsWith(appUrl));
+if (!page) throw new Error(`no tab on ${appUrl}`);
+
+const settings = (categories) => ({
+  config: { extends: "lighthouse:default", settings: { onlyCategories: categories } },
+});
+const nav = await navigation(page, appUrl, settings(["performance", "accessibility", "best-practices"]));
+await page.waitForSelector('#entries-status[data-complete="true"]', { timeout: 60_000 });
+const snap = await snapshot(page, settings(["accessibility", "best-practices"]));
+
+const scores = ({ lhr }) =>
+  Object.fromEntries(Object.entries(lhr.categories).map(([id, c]) => [id, Math.round(c.score * 100)]));
+const failing = ({ lhr }) =>
+  Object.values(lhr.audits)
+    .filter((a) => a.score !== null && a.score < 1 && ["binary", "numeric"].includes(a.scoreDisplayMode))
+    .map((a) => a.id);
+const ms = (id) => Math.round(nav.lhr.audits[id].numericValue);
+console.log(JSON.stringify({
+  lighthouse: nav.lhr.lighthouseVersion,
+  navigation: scores(nav),
+  snapshot: scores(snap),
+  metrics: {
+    fcp_ms: ms("first-contentful-paint"),
+    lcp_ms: ms("largest-contentful-paint"),
+    tbt_ms: ms("total-blocking-time"),
+    cls: nav.lhr.audits["cumulative-layout-shift"].numericValue,
+    si_ms: ms("speed-index"),
+  },
+  failing: [...new Set([...failing(nav), ...failing(snap)])],
+}));
+await browser.disconnect();
