@@ -46,6 +46,7 @@ console.log(JSON.stringify({
     cls: nav.lhr.audits["cumulative-layout-shift"].numericValue,
     si_ms: ms("speed-index"),
   },
+  lcp_element: nav.lhr.audits["largest-contentful-paint-element"]?.details?.items?.[0]?.items?.[0]?.node?.snippet ?? null,
   failing: [...new Set([...failing(nav), ...failing(snap)])],
 }));
 await browser.disconnect();

@@ -445,6 +445,9 @@ fn report_lighthouse(r: Value) {
                 .collect::<Vec<_>>()
                 .join(", "))
     );
+    if let Some(element) = r["lcp_element"].as_str() {
+        println!("\nThe largest contentful paint: `{element}`.");
+    }
     println!("\nTarget: performance ≥ 98 (mobile), accessibility 100.\n");
 }
 

@@ -125,6 +125,26 @@ async fn the_expired_screen_fits_a_phone_and_passes_axe() {
     env.close().await;
 }
 
+#[tokio::test]
+async fn the_error_screens_fit_a_phone_and_pass_axe() {
+    // A callback nobody asked for: refused, and said so.
+    let env = Env::start().await;
+    env.open("/?access_token=forged&state=forged").await;
+    env.screen("error").await;
+    check(&env, "sign-in refused").await;
+    env.close().await;
+    // A configuration that names a bad field.
+    let env = Env::with(Options {
+        config: json!({ "authorize_url": "not a URL" }),
+        ..Options::default()
+    })
+    .await;
+    env.open("/").await;
+    env.screen("config-error").await;
+    check(&env, "configuration error").await;
+    env.close().await;
+}
+
 /// The checks themselves can fail: a page made too wide, and an image without a name.
 #[tokio::test]
 async fn the_checks_see_what_they_look_for() {

@@ -461,8 +461,8 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
         (Load::Loaded(list), None) => picker(list, choose),
         (Load::Loaded(_), Some(account)) => html! {
             <>
-                { company_view(&company) }
-                { assignments_view(&assignments) }
+                // The answers first; the company and the projects after them, where their
+                // arrival moves nothing a person is reading.
                 <EntriesView entries={entries.0.clone()} range={(*range).clone()} {stale}
                     account={(account.id, account.name.clone())}
                     week_start={week_start_day} {time_format}
@@ -480,6 +480,8 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
                         flag.borrow().set(true);
                         entries.dispatch(EntriesAction::Cancel)
                     }) }} />
+                { company_view(&company) }
+                { assignments_view(&assignments) }
             </>
         },
     };
