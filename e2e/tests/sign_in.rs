@@ -287,6 +287,29 @@ async fn an_expired_token_leaves_the_dashboard_marked_stale_until_signing_in_aga
 }
 
 #[tokio::test]
+async fn signing_out_in_one_tab_signs_out_the_others() {
+    let env = Env::start().await;
+    env.open("/").await;
+    env.sign_in().await;
+    let first = env.browser.window().await.unwrap();
+    // A second tab of the same app signs in on its own (the token lives in each tab's memory).
+    let second = env.browser.new_window(true).await.unwrap().handle;
+    env.browser.switch_to_window(second).await.unwrap();
+    env.open("/").await;
+    env.sign_in().await;
+    env.click("#sign-out").await;
+    env.screen("signed-out").await;
+    env.browser.switch_to_window(first).await.unwrap();
+    env.screen("signed-out").await;
+    assert!(env
+        .text("[data-screen=signed-out]")
+        .await
+        .contains("You signed out in another tab"));
+    assert_eq!(env.all_storage().await, "[[],[]]");
+    env.close().await;
+}
+
+#[tokio::test]
 async fn a_401_from_the_api_ends_the_session() {
     let env = Env::start().await;
     env.open("/").await;

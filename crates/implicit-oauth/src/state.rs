@@ -45,6 +45,8 @@ pub enum Notice {
     SignedOut,
     /// The provider stopped accepting the token.
     SessionEnded,
+    /// The person signed out in another tab of this app.
+    SignedOutElsewhere,
 }
 
 /// A 401 this close to the token's expiry instant counts as its expiry.
@@ -76,6 +78,8 @@ pub enum Action {
     TokenExpired,
     /// The person signed out.
     SignOut,
+    /// The person signed out in another tab of this app.
+    SignedOutElsewhere,
     /// The person stopped waiting for the sign-in window.
     SignInCancelled,
     /// The page was shown again from the back-forward cache (the person came back).
@@ -140,6 +144,14 @@ impl Screen {
             },
             (_, A::SignOut) => Screen::SignedOut {
                 notice: Some(Notice::SignedOut),
+            },
+            // Signed in, renewing or expired here: out, as in the tab that signed out. A sign-in
+            // under way here is this tab's own.
+            (
+                Screen::SignedIn { .. } | Screen::Renewing { .. } | Screen::Expired,
+                A::SignedOutElsewhere,
+            ) => Screen::SignedOut {
+                notice: Some(Notice::SignedOutElsewhere),
             },
             (Screen::WaitingForPopup, A::SignInCancelled) => Screen::SignedOut { notice: None },
             // Back from a provider page that failed to load: not on the way out any more.
@@ -277,6 +289,28 @@ mod tests {
                 notice: Some(Notice::SignedOut)
             }
         );
+    }
+
+    #[test]
+    fn signing_out_in_another_tab_ends_this_tabs_session_but_not_its_sign_in() {
+        let out = Screen::SignedOut {
+            notice: Some(Notice::SignedOutElsewhere),
+        };
+        assert_eq!(signed_in().next(Action::SignedOutElsewhere), out);
+        assert_eq!(Screen::Expired.next(Action::SignedOutElsewhere), out);
+        assert_eq!(
+            signed_in()
+                .next(Action::RenewStarted)
+                .next(Action::SignedOutElsewhere),
+            out
+        );
+        for screen in [
+            Screen::WaitingForPopup,
+            Screen::Redirecting,
+            Screen::SignedOut { notice: None },
+        ] {
+            assert_eq!(screen.next(Action::SignedOutElsewhere), screen);
+        }
     }
 
     #[test]

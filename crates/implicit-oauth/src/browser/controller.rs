@@ -12,6 +12,7 @@ use super::api_client::ApiClient;
 use super::auth::{self, Via};
 use super::expiry::ExpiryWatch;
 use super::popup::{self, PopupResult, PopupWatch};
+use super::tabs::Tabs;
 use super::{http, location, now_ms};
 use crate::oauth::callback::{self, Response};
 use crate::oauth::{CallbackError, Config, Session};
@@ -116,6 +117,8 @@ struct Inner {
     popup: RefCell<Option<PopupWatch>>,
     expiry: RefCell<Option<(u64, ExpiryWatch)>>,
     page_shown: RefCell<Option<EventListener>>,
+    /// The other tabs of this app and provider.
+    tabs: RefCell<Option<Tabs>>,
     shut: Cell<bool>,
 }
 
@@ -136,6 +139,7 @@ impl AuthController {
             popup: RefCell::new(None),
             expiry: RefCell::new(None),
             page_shown: RefCell::new(None),
+            tabs: RefCell::new(None),
             shut: Cell::new(false),
         });
         // A page restored from the back-forward cache may still say "taking you to your
@@ -190,6 +194,11 @@ impl AuthController {
             return;
         }
         *self.0.config.borrow_mut() = Some(config.clone());
+        // Another tab signing out signs this one out too.
+        let weak = Rc::downgrade(&self.0);
+        *self.0.tabs.borrow_mut() = Tabs::open(&config, move || {
+            with(&weak, AuthController::signed_out_elsewhere);
+        });
         let action = match callback {
             Some(Ok(response)) => match auth::finish_sign_in(&config, response) {
                 Ok(done) => {
@@ -357,7 +366,27 @@ impl AuthController {
         if let Some(config) = self.config() {
             auth::sign_out(&config);
         }
+        if let Some(tabs) = self.0.tabs.borrow().as_ref() {
+            tabs.signed_out();
+        }
         self.dispatch(Action::SignOut);
+    }
+
+    /// Another tab of this app and provider signed out: so does this one, unless it is in
+    /// the middle of its own sign-in.
+    fn signed_out_elsewhere(&self) {
+        let ends = matches!(
+            self.screen(),
+            Screen::SignedIn { .. } | Screen::Renewing { .. } | Screen::Expired
+        );
+        if !ends {
+            return;
+        }
+        drop(self.0.popup.borrow_mut().take());
+        if let Some(config) = self.config() {
+            auth::sign_out(&config);
+        }
+        self.dispatch(Action::SignedOutElsewhere);
     }
 
     /// Starts a session from a pasted token (and, for providers whose scopes name accounts,
@@ -395,6 +424,7 @@ impl AuthController {
         drop(self.0.popup.borrow_mut().take());
         drop(self.0.expiry.borrow_mut().take());
         drop(self.0.page_shown.borrow_mut().take());
+        drop(self.0.tabs.borrow_mut().take());
     }
 
     fn finish_popup(&self, query: &str, fragment: &str, path: &str) {

@@ -10,6 +10,7 @@ pub mod location;
 pub(crate) mod popup;
 pub(crate) mod random;
 pub(crate) mod storage;
+pub(crate) mod tabs;
 
 pub use auth::{remember_account, remembered_account};
 use thiserror::Error;
