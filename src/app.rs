@@ -79,37 +79,38 @@ fn Body(props: &BodyProps) -> Html {
         None => {}
     }
     let dashboard_session = harvest.then(|| last.borrow().clone()).flatten();
+    // Bumped when a renewal brings another person: their dashboard starts afresh.
+    let person = use_state(|| 0u32);
     if let (Some(freshness), Some(session), Some(config)) =
         (freshness, dashboard_session, auth.config.clone())
     {
+        let on_new_person = {
+            let person = person.clone();
+            Callback::from(move |()| person.set(*person + 1))
+        };
         return html! {
-            <Dashboard {config} {session} owns_page={props.owns_page} {freshness}
+            <Dashboard key={*person} {config} {session} owns_page={props.owns_page} {freshness}
                 on_unauthorized={auth.unauthorized.clone()} on_renew={auth.renew.clone()}
+                on_cancel_renew={auth.cancel_sign_in.clone()} on_sign_in_redirect={auth.sign_in_redirect.clone()}
+                {on_new_person} on_sign_out={auth.sign_out.reform(|_: MouseEvent| ())} />
+        };
+    }
+    if let (Some(session), Some(config)) = (auth.screen.session().cloned(), auth.config.clone()) {
+        return html! {
+            <ProfileView {config} {session} on_unauthorized={auth.unauthorized.clone()}
                 on_sign_out={auth.sign_out.reform(|_: MouseEvent| ())} />
         };
     }
-    match (&auth.screen, auth.config.clone()) {
-        (
-            Screen::SignedIn { session }
-            | Screen::Renewing {
-                session: Some(session),
-            },
-            Some(config),
-        ) => html! {
-            <ProfileView {config} session={session.clone()} on_unauthorized={auth.unauthorized.clone()}
-                on_sign_out={auth.sign_out.reform(|_: MouseEvent| ())} />
-        },
-        (screen, config) => html! {
-            <Page screen={screen.clone()} on_sign_in={auth.sign_in.reform(|_: MouseEvent| ())}
-                on_sign_in_redirect={auth.sign_in_redirect.reform(|_: MouseEvent| ())}
-                on_cancel_sign_in={auth.cancel_sign_in.reform(|_: MouseEvent| ())}
-                provider={config.as_ref().map(|c| Provider {
-                    title: c.title().to_owned(),
-                    can_redirect: c.redirect().is_some(),
-                    paste: c.personal_access_token(),
-                    paste_account: c.account_product().is_some(),
-                })}
-                on_personal_token={auth.personal_token.clone()} />
-        },
+    html! {
+        <Page screen={auth.screen.clone()} on_sign_in={auth.sign_in.reform(|_: MouseEvent| ())}
+            on_sign_in_redirect={auth.sign_in_redirect.reform(|_: MouseEvent| ())}
+            on_cancel_sign_in={auth.cancel_sign_in.reform(|_: MouseEvent| ())}
+            provider={auth.config.as_ref().map(|c| Provider {
+                title: c.title().to_owned(),
+                can_redirect: c.redirect().is_some(),
+                paste: c.personal_access_token(),
+                paste_account: c.account_product().is_some(),
+            })}
+            on_personal_token={auth.personal_token.clone()} />
     }
 }

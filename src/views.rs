@@ -255,12 +255,14 @@ pub fn screen_title(screen: &Screen, view: Option<View>) -> &'static str {
         Screen::BadConfig(_) => "Configuration problem",
         Screen::SignedOut { .. } => "Sign in",
         Screen::Redirecting | Screen::WaitingForPopup => "Signing in",
-        Screen::SignedIn { .. }
-        | Screen::Renewing {
-            session: Some(_), ..
-        } if view == Some(View::Harvest) => "Dashboard",
-        Screen::SignedIn { .. } | Screen::Renewing { session: Some(_) } => "Your profile",
-        Screen::Renewing { session: None } => "Session expired",
+        Screen::SignedIn { .. } | Screen::Renewing { .. } if screen.session().is_some() => {
+            if view == Some(View::Harvest) {
+                "Dashboard"
+            } else {
+                "Your profile"
+            }
+        }
+        Screen::SignedIn { .. } | Screen::Renewing { .. } => "Session expired",
         Screen::SignInFailed(CallbackError::Provider(e)) if e.error == "access_denied" => {
             "Access not allowed"
         }
@@ -296,6 +298,9 @@ pub struct ExpiresProps {
     /// A sign-in window is open for that.
     #[prop_or_default]
     pub renewing: bool,
+    /// Stop waiting for that window.
+    #[prop_or_default]
+    pub on_cancel_renew: Callback<()>,
 }
 
 /// How long before the sign-in ends the person is warned (and offered to sign in again).
@@ -343,18 +348,22 @@ pub fn Expires(props: &ExpiresProps) -> Html {
             if let (true, Some(renew)) = (warn, &props.on_renew) {
                 <div class="notice" id="expiry-warning" role="status">
                     <p>{ "Sign in again to keep working: what is loaded here stays." }</p>
-                    { renew_button(renew, props.renewing) }
+                    { renew_button(renew, &props.on_cancel_renew, props.renewing) }
                 </div>
             }
         </>
     }
 }
 
-/// "Sign in again" through a sign-in window, or, while that window is open, what to do in it.
-pub fn renew_button(renew: &Callback<()>, renewing: bool) -> Html {
+/// "Sign in again" through a sign-in window, or, while that window is open, what to do in it
+/// (and a way to stop waiting: behind some host pages a closed window cannot be seen).
+pub fn renew_button(renew: &Callback<()>, cancel: &Callback<()>, renewing: bool) -> Html {
     if renewing {
         return html! {
-            <p id="renewing" aria-busy="true">{ "Approve access in the sign-in window that opened." }</p>
+            <div class="actions">
+                <p id="renewing" aria-busy="true">{ "Approve access in the sign-in window that opened." }</p>
+                <button id="cancel-renew" onclick={cancel.reform(|_: MouseEvent| ())}>{ "Cancel" }</button>
+            </div>
         };
     }
     html! {

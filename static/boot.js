@@ -21,7 +21,14 @@ function isSignInWindow() {
 }
 
 if (isSignInWindow()) {
-  await import(new URL("callback.js", here).href);
+  try {
+    await import(new URL("callback.js", here).href);
+  } catch {
+    // callback.js did not load: the response must not stay in the address bar.
+    history.replaceState(null, "", location.pathname);
+    const box = document.getElementById("app-loading");
+    if (box) box.textContent = "This sign-in could not be finished here. Close this window and sign in again.";
+  }
 } else {
   await startApp();
 }

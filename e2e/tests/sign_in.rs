@@ -229,8 +229,9 @@ async fn reload_stays_signed_in_when_session_storage_is_opted_in() {
 
 #[tokio::test]
 async fn an_expired_token_leaves_the_dashboard_marked_stale_until_signing_in_again() {
+    // Long enough for sign-in and a one-page load on a busy machine.
     let env = Env::with(Options {
-        token_lifetime: Duration::from_secs(6),
+        token_lifetime: Duration::from_secs(12),
         ..Options::default()
     })
     .await;

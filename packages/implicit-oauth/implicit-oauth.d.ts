@@ -97,8 +97,9 @@ export class Client {
   signIn(): boolean;
   /**
    * Signs in again through a sign-in window without leaving the page, while signed in or once
-   * the session has expired; `signedin` fires with the new session. Call it inside a click
-   * handler. `false` after `destroy()`.
+   * the session has expired; `signedin` fires with the new session. A window closed or
+   * blocked leaves things as they were, with no event. Call it inside a click handler.
+   * `false` only after `destroy()` (not whether a window opened).
    */
   renew(): boolean;
   /** Forgets the session, the chosen account and any pending request. */

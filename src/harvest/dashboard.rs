@@ -22,7 +22,7 @@ use implicit_oauth::browser::now_ms;
 use implicit_oauth::browser::{remember_account, remembered_account};
 use implicit_oauth::oauth::Product;
 use implicit_oauth::oauth::{Config, Session};
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::HtmlInputElement;
@@ -45,6 +45,16 @@ pub struct DashboardProps {
     /// Sign in again through a sign-in window, keeping what the dashboard shows.
     #[prop_or_default]
     pub on_renew: Callback<()>,
+    /// Give up waiting for that window.
+    #[prop_or_default]
+    pub on_cancel_renew: Callback<()>,
+    /// Sign in again by leaving the page (where windows cannot open); the range stays in the
+    /// address bar.
+    #[prop_or_default]
+    pub on_sign_in_redirect: Callback<()>,
+    /// A renewal brought someone else's session: the dashboard must start afresh for them.
+    #[prop_or_default]
+    pub on_new_person: Callback<()>,
     pub on_sign_out: Callback<MouseEvent>,
 }
 
@@ -118,10 +128,36 @@ fn remember_range(from: &str, to: &str) {
     let _ = implicit_oauth::browser::location::replace_url(&format!("{path}?{query}"));
 }
 
-/// Shows an API error, or ends the session when the error says the token is dead.
-fn report<T>(on_unauthorized: &Callback<()>, slot: &UseStateHandle<Load<T>>, error: ApiError) {
-    if error == ApiError::Unauthorized {
-        on_unauthorized.emit(());
+/// Ends the session on a 401, but only for the token the request was sent with: a late 401 for
+/// a token a renewal has already replaced says nothing about the new one.
+#[derive(Clone)]
+struct Unauthorized {
+    on: Callback<()>,
+    /// The dashboard's session now.
+    current: Rc<RefCell<Rc<Session>>>,
+    /// The session the request was sent with.
+    used: Rc<Session>,
+}
+
+impl Unauthorized {
+    fn new(props: &DashboardProps, current: &Rc<RefCell<Rc<Session>>>) -> Self {
+        Unauthorized {
+            on: props.on_unauthorized.clone(),
+            current: current.clone(),
+            used: props.session.clone(),
+        }
+    }
+
+    /// Whether the request's token is still the one in use.
+    fn live(&self) -> bool {
+        Rc::ptr_eq(&self.current.borrow(), &self.used)
+    }
+}
+
+/// Shows an API error, or ends the session when the error says the token in use is dead.
+fn report<T>(unauthorized: &Unauthorized, slot: &UseStateHandle<Load<T>>, error: ApiError) {
+    if error == ApiError::Unauthorized && unauthorized.live() {
+        unauthorized.on.emit(());
     } else {
         slot.set(Load::Failed(error));
     }
@@ -132,6 +168,9 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
     let client = use_memo((props.config.clone(), props.session.clone()), |(c, s)| {
         ApiClient::new(c.clone(), s.clone())
     });
+    // The session in use now, for requests to tell whether their token is still it.
+    let current_session = use_mut_ref(|| props.session.clone());
+    *current_session.borrow_mut() = props.session.clone();
     let accounts = use_state(|| Load::<Vec<Account>>::Loading);
     // Bumped by Retry after the accounts could not be listed.
     let account_tries = use_state(|| 0u32);
@@ -158,7 +197,7 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
             chosen.clone(),
             props.config.clone(),
             props.session.clone(),
-            props.on_unauthorized.clone(),
+            Unauthorized::new(props, &current_session),
         );
         // Not the client: a renewed session (a new token, the same grant) keeps the account
         // and what was loaded for it.
@@ -189,7 +228,7 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
             person.clone(),
             company.clone(),
             assignments.clone(),
-            props.on_unauthorized.clone(),
+            Unauthorized::new(props, &current_session),
         );
         let account = chosen.as_ref().map(|a| a.id);
         let person_for = person_for.clone();
@@ -242,17 +281,47 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
         (Load::Loaded(user), Some(a)) if Some(a) == chosen.as_ref().map(|c| c.id) => Some(user.id),
         _ => None,
     };
-    // The weekday the company's weeks start on, once known (Monday if the company could not be
-    // read).
-    let week_start_day = match &*company {
-        Load::Loaded(c) => Some(week_start(c.week_start_day.as_deref())),
-        Load::Failed(_) => Some(0),
-        Load::Loading => None,
+    {
+        // A renewal may have been approved by someone else (a shared computer, another login at
+        // the provider): the new token's person is asked for, and another person gets a fresh
+        // dashboard instead of the last one's data.
+        let (client, on_new_person, renewals) = (
+            client.clone(),
+            props.on_new_person.clone(),
+            use_mut_ref(|| 0u32),
+        );
+        let account = chosen.as_ref().map(|a| a.id);
+        use_effect_with(props.session.clone(), move |_| {
+            *renewals.borrow_mut() += 1;
+            if let (true, Some(account), Some(shown)) = (*renewals.borrow() > 1, account, person_id)
+            {
+                let client = client.for_account(account);
+                spawn_local(async move {
+                    if let Ok(user) = client.get::<User>("users/me").await {
+                        if user.id != shown {
+                            on_new_person.emit(());
+                        }
+                    }
+                });
+            }
+        });
+    }
+    // The weekday the company's weeks start on (Monday if the company could not be read) and
+    // how it writes hours, once known. While the company reloads (Reload) the last known stay:
+    // the table is not redrawn in another format and back.
+    let known = use_mut_ref(|| None::<(u32, TimeFormat)>);
+    if let Load::Loaded(c) = &*company {
+        *known.borrow_mut() = Some((
+            week_start(c.week_start_day.as_deref()),
+            TimeFormat::of(c.time_format.as_deref()),
+        ));
+    }
+    let week_start_day = match (&*company, *known.borrow()) {
+        (_, Some((start, _))) => Some(start),
+        (Load::Failed(_), None) => Some(0),
+        (_, None) => None,
     };
-    let time_format = match &*company {
-        Load::Loaded(c) => TimeFormat::of(c.time_format.as_deref()),
-        _ => TimeFormat::Decimal,
-    };
+    let time_format = known.borrow().map_or(TimeFormat::Decimal, |(_, f)| f);
     {
         // The first time the person and the company's week are known, load the first range.
         let (entries, range) = (entries.clone(), range.clone());
@@ -281,7 +350,7 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
         let (client, entries_handle, unauth, cancel_flag, owns_page) = (
             client.clone(),
             entries.clone(),
-            props.on_unauthorized.clone(),
+            Unauthorized::new(props, &current_session),
             cancel_flag.clone(),
             props.owns_page,
         );
@@ -364,7 +433,9 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
                         match result {
                             _ if stop.get() => {}
                             Ok(()) => entries.dispatch(EntriesAction::Finished { generation }),
-                            Err(e) if e.error == ApiError::Unauthorized => unauth.emit(()),
+                            Err(e) if e.error == ApiError::Unauthorized && unauth.live() => {
+                                unauth.on.emit(())
+                            }
                             Err(PagesError { error, resume }) => {
                                 entries.dispatch(EntriesAction::Failed {
                                     generation,
@@ -383,7 +454,12 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
         let (chosen, config, entries) = (chosen.clone(), props.config.clone(), entries.clone());
         let cancel_flag = cancel_flag.clone();
         let range = range.clone();
+        let stale = matches!(props.freshness, Freshness::Stale { .. });
         Callback::from(move |account: Account| {
+            // An expired session asks the provider for nothing.
+            if stale {
+                return;
+            }
             cancel_flag.borrow().set(true);
             // Another account's entries are another load (none before the first).
             if entries.0.generation > 0 {
@@ -432,10 +508,17 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
                 if stale {
                     <div class="notice" id="stale-notice" role="status">
                         <p>{ "What you see is from before your sign-in expired. Sign in again to load more; it stays here meanwhile." }</p>
-                        { renew_button(&props.on_renew, renewing) }
+                        { renew_button(&props.on_renew, &props.on_cancel_renew, renewing) }
+                        if !renewing {
+                            <p>{ "Where a sign-in window cannot open: " }
+                                <button id="renew-redirect" class="link" onclick={props.on_sign_in_redirect.reform(|_: MouseEvent| ())}>
+                                    { "sign in on this page instead" }</button>
+                                { " (what is shown here is loaded again after)." }</p>
+                        }
                     </div>
                 } else {
-                    <Expires session={props.session.clone()} on_renew={props.on_renew.clone()} {renewing} />
+                    <Expires session={props.session.clone()} on_renew={props.on_renew.clone()}
+                        on_cancel_renew={props.on_cancel_renew.clone()} {renewing} />
                 }
                 <div class="actions">
                     <button id="refresh" onclick={refresh} disabled={chosen.is_none() || stale}>{ "Reload" }</button>
@@ -452,13 +535,13 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
         (Load::Failed(e), _) => html! {
             <div role="alert">
                 <p id="api-error">{ e.to_string() }</p>
-                <button id="retry-accounts" onclick={{
+                <button id="retry-accounts" disabled={stale} onclick={{
                     let tries = account_tries.clone();
                     Callback::from(move |_| tries.set(*tries + 1))
                 }}>{ "Retry" }</button>
             </div>
         },
-        (Load::Loaded(list), None) => picker(list, choose),
+        (Load::Loaded(list), None) => picker(list, choose, stale),
         (Load::Loaded(_), Some(account)) => html! {
             <>
                 // The answers first; the company and the projects after them, where their
@@ -503,7 +586,7 @@ fn person_view(person: &Load<User>) -> Html {
     }
 }
 
-fn picker(list: &[Account], choose: Callback<Account>) -> Html {
+fn picker(list: &[Account], choose: Callback<Account>, stale: bool) -> Html {
     if list.is_empty() {
         return html! {
             <p role="alert" id="no-accounts">{ "No Harvest account was shared with this app. Sign out, sign in again and choose at least one Harvest account." }</p>
@@ -515,7 +598,7 @@ fn picker(list: &[Account], choose: Callback<Account>) -> Html {
             <ul>
             { for list.iter().map(|a| {
                 let (choose, account) = (choose.clone(), a.clone());
-                html! { <li><button class="account" data-account-id={a.id.to_string()} onclick={Callback::from(move |_| choose.emit(account.clone()))}>{ &a.name }</button></li> }
+                html! { <li><button class="account" disabled={stale} data-account-id={a.id.to_string()} onclick={Callback::from(move |_| choose.emit(account.clone()))}>{ &a.name }</button></li> }
             }) }
             </ul>
         </fieldset>

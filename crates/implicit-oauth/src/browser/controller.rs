@@ -81,6 +81,11 @@ fn event_for(before: &Screen, after: &Screen) -> Option<AuthEvent> {
         (Screen::SignedIn { .. }, Screen::SignedIn { .. }) => None,
         // A renewal that ended without a new session: nothing changed for the host.
         (Screen::Renewing { .. }, Screen::Expired) => None,
+        (Screen::Renewing { session: Some(old) }, Screen::SignedIn { session })
+            if Rc::ptr_eq(old, session) =>
+        {
+            None
+        }
         (_, Screen::SignedIn { .. }) => Some(AuthEvent::SignedIn),
         (b, Screen::SignedOut { .. }) if live(b) => Some(AuthEvent::SignedOut),
         (b, Screen::Expired | Screen::Renewing { session: None }) if live(b) => {
@@ -354,7 +359,12 @@ impl AuthController {
         if let Some(config) = self.config() {
             auth::discard_pending(&config);
         }
-        self.dispatch(Action::SignInCancelled);
+        // A renewal given up goes back to the session (or the expiry) it was renewing.
+        let action = match self.screen() {
+            Screen::Renewing { .. } => Action::RenewFailed,
+            _ => Action::SignInCancelled,
+        };
+        self.dispatch(action);
     }
 
     /// Forgets the session, the chosen account and any pending request.
@@ -406,15 +416,35 @@ impl AuthController {
         if self.0.shut.get() {
             return;
         }
+        self.forget_dead_session();
+        self.dispatch(Action::Unauthorized { now_ms: now_ms() });
+        // A renewal that outlived this only as an expiry goes on; one whose session was
+        // refused outright has nothing left to renew.
+        if !matches!(self.screen(), Screen::Renewing { .. }) {
+            self.end_renewal_window();
+        }
+    }
+
+    /// The token died (expiry, or a 401): its kept copy goes, and, unless a renewal is under
+    /// way (which keeps its pending request), the chosen account and any pending request too.
+    fn forget_dead_session(&self) {
         if let Some(config) = self.config() {
-            // A renewal under way keeps its pending request.
             if matches!(self.screen(), Screen::Renewing { .. }) {
                 auth::forget_session(&config);
             } else {
                 auth::sign_out(&config);
             }
         }
-        self.dispatch(Action::Unauthorized { now_ms: now_ms() });
+    }
+
+    /// Stops watching a sign-in window and forgets its pending request.
+    fn end_renewal_window(&self) {
+        if let Some(watch) = self.0.popup.borrow_mut().take() {
+            watch.close_window();
+            if let Some(config) = self.config() {
+                auth::discard_pending(&config);
+            }
+        }
     }
 
     /// Stops every listener and timer; later results and actions change nothing (storage
@@ -500,14 +530,7 @@ impl AuthController {
         *slot = at.map(|at| {
             let watch = ExpiryWatch::start(at, move || {
                 with(&weak, |c| {
-                    if let Some(config) = c.config() {
-                        // A renewal under way keeps its pending request.
-                        if matches!(c.screen(), Screen::Renewing { .. }) {
-                            auth::forget_session(&config);
-                        } else {
-                            auth::sign_out(&config);
-                        }
-                    }
+                    c.forget_dead_session();
                     c.dispatch(Action::TokenExpired);
                 });
             });
