@@ -140,6 +140,8 @@ fn notice_view(notice: &Notice) -> Html {
     let text = match notice {
         Notice::SignedOut => "You are signed out. The access token was discarded.",
         Notice::SessionEnded => "Your session ended: the provider no longer accepts the access token. Please sign in again.",
+        Notice::Revoked => "You are signed out, and the provider revoked the access token.",
+        Notice::RevocationFailed => "You are signed out here, but the provider could not be told to revoke the access token: it stays valid until it expires.",
         Notice::SignedOutElsewhere => "You signed out in another tab, so this one is signed out too. The access token was discarded.",
     };
     html! { <p role="status" id="notice" class="notice">{ text }</p> }

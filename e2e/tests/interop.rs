@@ -23,8 +23,12 @@ async fn start(extra: serde_json::Value, token_lifetime: Duration) -> (Env, Dot)
         "api_base": format!("{server}/api"),
         "scopes": ["read", "write"],
     });
+    // `{server}` in a string stands for the server's URL.
     for (k, v) in extra.as_object().unwrap() {
-        config[k] = v.clone();
+        config[k] = match v.as_str() {
+            Some(text) => text.replace("{server}", &server).into(),
+            None => v.clone(),
+        };
     }
     let env = Env::with(Options {
         profile: Profile::Generic,
@@ -124,5 +128,61 @@ async fn the_servers_token_lifetime_ends_the_session() {
     assert!(env.text("#expires").await.contains("seconds"));
     env.screen("expired").await;
     assert_eq!(env.all_storage().await, "[[],[]]");
+    env.close().await;
+}
+
+#[tokio::test]
+async fn sign_out_revokes_the_token_at_the_server_as_a_public_client() {
+    let (env, _dot) = start(
+        json!({ "token_storage": "session", "revocation_url": "{server}/o/revoke_token/" }),
+        Duration::from_secs(3600),
+    )
+    .await;
+    to_consent(&env).await;
+    env.click("#authorize").await;
+    env.screen("signed-in").await;
+    assert_eq!(env.text("#user-name").await, "Ada Lovelace");
+    // The token, from the session this tab keeps (opted in above), to try it again after.
+    let token = env
+        .js(
+            "const kept = Object.entries(sessionStorage).find(([k]) => k.endsWith(':session'));
+             return new URLSearchParams(kept[1]).get('access_token');",
+        )
+        .await
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // The protected API, called from the page with that token (the app's config.json says
+    // where it is).
+    let me = |token: &str| {
+        format!(
+            "const done = arguments[arguments.length - 1];
+             fetch('config.json').then((r) => r.json())
+                 .then((c) => fetch(c.api_base + '/me', {{ headers: {{ Authorization: 'Bearer {token}' }} }}))
+                 .then((r) => done(r.status), () => done(0));"
+        )
+    };
+    assert_eq!(
+        env.browser
+            .execute_async(&me(&token), vec![])
+            .await
+            .unwrap(),
+        200
+    );
+    env.click("#sign-out").await;
+    env.screen("signed-out").await;
+    env.poll(
+        "return document.body.textContent.includes('the provider revoked the access token') || null",
+        e2e::PATIENCE,
+    )
+    .await;
+    assert_eq!(
+        env.browser
+            .execute_async(&me(&token), vec![])
+            .await
+            .unwrap(),
+        401,
+        "the revoked token is refused"
+    );
     env.close().await;
 }

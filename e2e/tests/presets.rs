@@ -184,3 +184,54 @@ async fn a_callback_on_another_providers_path_cannot_complete_this_providers_sig
     assert!(calls(&env, "/api/me").is_empty(), "no API call was made");
     env.close().await;
 }
+
+#[tokio::test]
+async fn sign_out_revokes_the_token_at_the_providers_revocation_endpoint() {
+    let env = env_for(Profile::Generic).await;
+    sign_in_with(&env, "your provider").await;
+    let token = env.last_token();
+    assert!(env.provider.store.live_grant(&token).is_some());
+    env.click("#sign-out").await;
+    env.screen("signed-out").await;
+    env.poll(
+        "return document.body.textContent.includes('the provider revoked the access token') || null",
+        e2e::PATIENCE,
+    )
+    .await;
+    let revocations: Vec<_> = env
+        .provider
+        .recorded()
+        .into_iter()
+        .filter(|r| r.path == "/oauth2/revoke")
+        .collect();
+    assert_eq!(revocations.len(), 1);
+    assert_eq!(
+        (revocations[0].method.as_str(), revocations[0].status),
+        ("POST", 200)
+    );
+    // The token itself is dead at the provider: the next call with it is refused.
+    assert!(env.provider.store.live_grant(&token).is_none());
+    assert_eq!(env.all_storage().await, "[[],[]]");
+    env.close().await;
+}
+
+#[tokio::test]
+async fn a_revocation_that_fails_still_signs_out_here_and_says_so() {
+    let env = env_for(Profile::Generic).await;
+    sign_in_with(&env, "your provider").await;
+    let token = env.last_token();
+    env.provider.set_faults(|f| f.server_errors = 1);
+    env.click("#sign-out").await;
+    env.screen("signed-out").await;
+    env.poll(
+        "return document.body.textContent.includes('could not be told to revoke') || null",
+        e2e::PATIENCE,
+    )
+    .await;
+    assert!(
+        env.provider.store.live_grant(&token).is_some(),
+        "the provider did not revoke it"
+    );
+    assert_eq!(env.all_storage().await, "[[],[]]");
+    env.close().await;
+}

@@ -86,7 +86,8 @@ def configure(args):
             "ACCESS_TOKEN_EXPIRE_SECONDS": args.token_lifetime,
         },
         CORS_ALLOWED_ORIGINS=[args.app_origin],
-        CORS_URLS_REGEX=r"^/api/.*$",
+        # The protected API, and the revocation endpoint a browser app posts to on sign-out.
+        CORS_URLS_REGEX=r"^/(api/.*|o/revoke_token/)$",
         LOGGING={"version": 1, "disable_existing_loggers": False},
     )
 

@@ -28,6 +28,8 @@ export interface Options {
   api_base?: string;
   /** An endpoint listing the accounts a token grants (Harvest ID's `/api/v2/accounts`). */
   accounts_url?: string;
+  /** A token revocation endpoint (RFC 7009): `signOut()` posts the token there (with `client_id`, no secret). */
+  revocation_url?: string;
   /** How the token travels: `"query"` (`?access_token=…`, Harvest's CORS mode) or `"header"` (`Authorization`). */
   token_transport?: "query" | "header";
   /** The `Authorization` scheme with the header transport (default `"Bearer"`). */

@@ -182,6 +182,40 @@ pub async fn time_entries(
     )
 }
 
+/// `POST /oauth2/revoke` (RFC 7009), form-encoded `token` (and `token_type_hint`) from a public
+/// client that names itself with `client_id`: 200 whether or not the token was live (§2.2: an
+/// unknown token is no error), 400 `invalid_request` without a token, 401 `invalid_client` for
+/// a client this provider does not know.
+pub async fn revoke(
+    State(p): State<Arc<Provider>>,
+    axum::Form(form): axum::Form<Vec<(String, String)>>,
+) -> Response {
+    let get = |k: &str| {
+        form.iter()
+            .find(|(name, _)| name == k)
+            .map(|(_, v)| v.as_str())
+    };
+    let known = |id: &str| {
+        id == p.settings.client_id || p.settings.other_client_ids.iter().any(|o| o == id)
+    };
+    match (get("token"), get("client_id")) {
+        (_, id) if !id.is_some_and(known) => (
+            StatusCode::UNAUTHORIZED,
+            axum::Json(serde_json::json!({ "error": "invalid_client" })),
+        )
+            .into_response(),
+        (None, _) => (
+            StatusCode::BAD_REQUEST,
+            axum::Json(serde_json::json!({ "error": "invalid_request" })),
+        )
+            .into_response(),
+        (Some(token), _) => {
+            p.store.revoke(token);
+            StatusCode::OK.into_response()
+        }
+    }
+}
+
 /// CORS for the registered origin only: other origins get no `Access-Control-Allow-Origin`, so
 /// the browser withholds the response from them. Preflights allow the header transport.
 pub async fn cors(

@@ -80,7 +80,11 @@ impl Provider {
 
 /// All of the provider's routes.
 pub fn router(provider: Arc<Provider>) -> Router {
-    let api = Router::new()
+    let mut api = Router::new();
+    if let Some(path) = provider.settings.profile.revocation_path() {
+        api = api.route(path, axum::routing::post(api::revoke));
+    }
+    let api = api
         .route("/api/v2/accounts", get(api::accounts))
         .route("/v2/users/me", get(api::users_me))
         .route("/v2/company", get(api::company))

@@ -67,6 +67,15 @@ impl Profile {
         }
     }
 
+    /// The token revocation endpoint's path (RFC 7009): the generic profile's only, as
+    /// Harvest and the other presets have none.
+    pub fn revocation_path(self) -> Option<&'static str> {
+        match self {
+            Profile::Generic => Some("/oauth2/revoke"),
+            _ => None,
+        }
+    }
+
     /// The API base path, below the provider's origin.
     pub fn api_base_path(self) -> &'static str {
         match self {
@@ -122,7 +131,10 @@ impl Profile {
                 config["accounts_url"] = format!("{provider_url}/api/v2/accounts").into();
             }
             Profile::AppNet => config["scopes"] = json!(["basic", "stream"]),
-            Profile::Generic => config["scopes"] = json!(["read", "write"]),
+            Profile::Generic => {
+                config["scopes"] = json!(["read", "write"]);
+                config["revocation_url"] = format!("{provider_url}/oauth2/revoke").into();
+            }
             Profile::Aha | Profile::AppHarbor => {}
         }
         config

@@ -73,6 +73,17 @@ impl Store {
             .cloned()
     }
 
+    /// Revokes one token (RFC 7009); false when it was never issued.
+    pub fn revoke(&self, token: &str) -> bool {
+        match self.grants.lock().unwrap().get_mut(token) {
+            Some(grant) => {
+                grant.revoked = true;
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Revokes every token issued so far (the "revoke access" a person does in their profile).
     pub fn revoke_all(&self) {
         for grant in self.grants.lock().unwrap().values_mut() {

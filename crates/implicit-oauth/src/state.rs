@@ -47,6 +47,10 @@ pub enum Notice {
     SessionEnded,
     /// The person signed out in another tab of this app.
     SignedOutElsewhere,
+    /// The person signed out, and the provider revoked the token.
+    Revoked,
+    /// The person signed out here, but the provider could not be told to revoke the token.
+    RevocationFailed,
 }
 
 /// A 401 this close to the token's expiry instant counts as its expiry.
@@ -80,6 +84,9 @@ pub enum Action {
     SignOut,
     /// The person signed out in another tab of this app.
     SignedOutElsewhere,
+    /// The provider answered the sign-out's revocation request: `true` when it revoked the
+    /// token.
+    RevocationAnswered(bool),
     /// The person stopped waiting for the sign-in window.
     SignInCancelled,
     /// The page was shown again from the back-forward cache (the person came back).
@@ -152,6 +159,20 @@ impl Screen {
                 A::SignedOutElsewhere,
             ) => Screen::SignedOut {
                 notice: Some(Notice::SignedOutElsewhere),
+            },
+            // The sign-out's revocation answered while the person is still on the signed-out
+            // screen it led to.
+            (
+                Screen::SignedOut {
+                    notice: Some(Notice::SignedOut),
+                },
+                A::RevocationAnswered(revoked),
+            ) => Screen::SignedOut {
+                notice: Some(if revoked {
+                    Notice::Revoked
+                } else {
+                    Notice::RevocationFailed
+                }),
             },
             (Screen::WaitingForPopup, A::SignInCancelled) => Screen::SignedOut { notice: None },
             // Back from a provider page that failed to load: not on the way out any more.
@@ -311,6 +332,28 @@ mod tests {
         ] {
             assert_eq!(screen.next(Action::SignedOutElsewhere), screen);
         }
+    }
+
+    #[test]
+    fn the_revocations_answer_is_told_on_the_screen_sign_out_led_to_only() {
+        let out = signed_in().next(Action::SignOut);
+        assert_eq!(
+            out.next(Action::RevocationAnswered(true)),
+            Screen::SignedOut {
+                notice: Some(Notice::Revoked)
+            }
+        );
+        assert_eq!(
+            out.next(Action::RevocationAnswered(false)),
+            Screen::SignedOut {
+                notice: Some(Notice::RevocationFailed)
+            }
+        );
+        // Signed in again meanwhile: the old token's fate changes nothing on screen.
+        assert_eq!(
+            signed_in().next(Action::RevocationAnswered(false)),
+            signed_in()
+        );
     }
 
     #[test]

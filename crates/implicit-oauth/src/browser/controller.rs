@@ -15,6 +15,7 @@ use super::popup::{self, PopupResult, PopupWatch};
 use super::tabs::Tabs;
 use super::{http, location, now_ms};
 use crate::oauth::callback::{self, Response};
+use crate::oauth::revoke;
 use crate::oauth::{CallbackError, Config, Session};
 use crate::state::{Action, Screen};
 use gloo_events::EventListener;
@@ -238,23 +239,15 @@ impl AuthController {
         else {
             return self.sign_in_redirect();
         };
-        // The pending request first: the window's copy of sessionStorage is taken when it
-        // opens, and the callback page in it reads from that copy how to answer. Then the
-        // window, synchronously in the same click, or the browser blocks it.
-        let url = match auth::prepare_sign_in(&config, &current_route(), Via::Popup) {
-            Ok(url) => url,
-            Err(e) => return self.dispatch(Action::ConfigUnreachable(e.to_string())),
-        };
-        let Some(window) = popup::open_blank() else {
-            auth::discard_pending(&config);
-            if fallback_to_redirect {
-                return self.sign_in_redirect();
+        match open_window(&config) {
+            Err(e) => self.dispatch(Action::ConfigUnreachable(e.to_string())),
+            Ok(None) if fallback_to_redirect => self.sign_in_redirect(),
+            Ok(None) => self.dispatch(Action::CallbackFailed(CallbackError::PopupBlocked)),
+            Ok(Some(window)) => {
+                self.dispatch(Action::PopupOpened);
+                self.watch_window(window);
             }
-            return self.dispatch(Action::CallbackFailed(CallbackError::PopupBlocked));
-        };
-        let _ = window.location().set_href(url.as_str());
-        self.dispatch(Action::PopupOpened);
-        self.watch_window(window);
+        }
     }
 
     /// Signs in again through a sign-in window, without leaving the page, while signed in or
@@ -270,16 +263,14 @@ impl AuthController {
         if config.redirect.is_none() || !renewable {
             return;
         }
-        let Ok(url) = auth::prepare_sign_in(&config, &current_route(), Via::Popup) else {
-            return;
-        };
-        let Some(window) = popup::open_blank() else {
-            auth::discard_pending(&config);
-            return self.dispatch(Action::RenewFailed);
-        };
-        let _ = window.location().set_href(url.as_str());
-        self.dispatch(Action::RenewStarted);
-        self.watch_window(window);
+        match open_window(&config) {
+            Err(_) => {}
+            Ok(None) => self.dispatch(Action::RenewFailed),
+            Ok(Some(window)) => {
+                self.dispatch(Action::RenewStarted);
+                self.watch_window(window);
+            }
+        }
     }
 
     /// Waits for the sign-in window's answer (from the window, or over the channel when the
@@ -372,6 +363,15 @@ impl AuthController {
         if self.0.shut.get() {
             return;
         }
+        // With a revocation endpoint (RFC 7009) the token is posted there; this tab forgets
+        // it at once all the same, and says afterwards whether the provider revoked it.
+        let revocation = self
+            .config()
+            .zip(self.session())
+            .and_then(|(config, session)| {
+                revoke::revocation_request(&config, &session)
+                    .map(|request| (request, config.request_timeout_seconds))
+            });
         drop(self.0.popup.borrow_mut().take());
         if let Some(config) = self.config() {
             auth::sign_out(&config);
@@ -380,6 +380,15 @@ impl AuthController {
             tabs.signed_out();
         }
         self.dispatch(Action::SignOut);
+        if let Some(((url, form), timeout)) = revocation {
+            let weak = Rc::downgrade(&self.0);
+            wasm_bindgen_futures::spawn_local(async move {
+                let revoked = http::post_form(&url, &form, timeout)
+                    .await
+                    .is_ok_and(|r| (200..300).contains(&r.status));
+                with(&weak, |c| c.dispatch(Action::RevocationAnswered(revoked)));
+            });
+        }
     }
 
     /// Another tab of this app and provider signed out: so does this one, unless it is in
@@ -537,6 +546,21 @@ impl AuthController {
             (at, watch)
         });
     }
+}
+
+/// Records a popup sign-in's pending request, then opens its window on the authorize URL,
+/// synchronously (a window opened later than the click is blocked). The pending request goes
+/// first: the window's copy of `sessionStorage` is taken when it opens, and the callback page
+/// in it reads from that copy how to answer. `None`, the pending request discarded, when the
+/// browser blocks the window.
+fn open_window(config: &Config) -> Result<Option<web_sys::Window>, super::BrowserError> {
+    let url = auth::prepare_sign_in(config, &current_route(), Via::Popup)?;
+    let Some(window) = popup::open_blank() else {
+        auth::discard_pending(config);
+        return Ok(None);
+    };
+    let _ = window.location().set_href(url.as_str());
+    Ok(Some(window))
 }
 
 /// Runs `f` on the controller behind `weak`, if it is still alive.

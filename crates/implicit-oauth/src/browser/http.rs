@@ -34,6 +34,27 @@ pub async fn get_within(
     timeout_s: Option<u32>,
     read_header: Option<&str>,
 ) -> Result<HttpResponse, ApiError> {
+    send("GET", url, headers, None, timeout_s, read_header).await
+}
+
+/// POSTs `form` (`application/x-www-form-urlencoded`, already encoded) to `url`, with the same
+/// settings as [`get`], abandoned after `timeout_s` seconds.
+pub async fn post_form(url: &str, form: &str, timeout_s: u32) -> Result<HttpResponse, ApiError> {
+    let headers = [(
+        "Content-Type".to_owned(),
+        "application/x-www-form-urlencoded".to_owned(),
+    )];
+    send("POST", url, &headers, Some(form), Some(timeout_s), None).await
+}
+
+async fn send(
+    method: &str,
+    url: &str,
+    headers: &[(String, String)],
+    body: Option<&str>,
+    timeout_s: Option<u32>,
+    read_header: Option<&str>,
+) -> Result<HttpResponse, ApiError> {
     let abort = web_sys::AbortController::new().map_err(|_| ApiError::Malformed)?;
     let timed_out = std::rc::Rc::new(std::cell::Cell::new(false));
     let _timer = timeout_s.map(|s| {
@@ -51,7 +72,10 @@ pub async fn get_within(
         }
     };
     let init = RequestInit::new();
-    init.set_method("GET");
+    init.set_method(method);
+    if let Some(body) = body {
+        init.set_body(&wasm_bindgen::JsValue::from_str(body));
+    }
     init.set_mode(RequestMode::Cors);
     init.set_cache(RequestCache::NoStore);
     init.set_credentials(RequestCredentials::Omit);

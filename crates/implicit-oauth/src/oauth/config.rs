@@ -79,6 +79,8 @@ struct RawConfig {
     #[serde(default)]
     accounts_url: Option<String>,
     #[serde(default)]
+    revocation_url: Option<String>,
+    #[serde(default)]
     token_transport: Option<TransportKind>,
     #[serde(default)]
     auth_scheme: Option<String>,
@@ -159,6 +161,8 @@ pub struct Config {
     /// origin (and the accounts URL's) only.
     pub(crate) api_base: Url,
     pub(crate) accounts_url: Option<Url>,
+    /// The provider's token revocation endpoint (RFC 7009): sign-out posts the token there.
+    pub(crate) revocation_url: Option<Url>,
     pub(crate) transport: TokenTransport,
     /// Which product's accounts the scope names (`harvest:1`, `forecast:2`), if any.
     pub(crate) account_product: Option<Product>,
@@ -263,6 +267,11 @@ impl Config {
     /// The endpoint listing the accounts a token grants (Harvest ID's), if any.
     pub fn accounts_url(&self) -> Option<&Url> {
         self.accounts_url.as_ref()
+    }
+
+    /// The token revocation endpoint (RFC 7009) sign-out posts the token to, if any.
+    pub fn revocation_url(&self) -> Option<&Url> {
+        self.revocation_url.as_ref()
     }
 
     /// How the token travels with API requests.
@@ -385,6 +394,9 @@ impl Config {
         let accounts_url = url_of("accounts_url", raw.accounts_url, preset.accounts_url)?
             .map(|u| endpoint("accounts_url", &u))
             .transpose()?;
+        let revocation_url = url_of("revocation_url", raw.revocation_url, None)?
+            .map(|u| endpoint("revocation_url", &u))
+            .transpose()?;
         let rate_limit = raw
             .rate_limit
             .or(preset
@@ -469,6 +481,7 @@ impl Config {
             scopes: raw.scopes,
             api_base,
             accounts_url,
+            revocation_url,
             transport,
             account_product: preset.account_product,
             granted_scopes_header,
@@ -508,10 +521,12 @@ impl Config {
             .as_ref()
             .map(|r| ("authorize_url", &r.authorize_url));
         let accounts = self.accounts_url.as_ref().map(|u| ("accounts_url", u));
+        let revocation = self.revocation_url.as_ref().map(|u| ("revocation_url", u));
         authorize
             .into_iter()
             .chain([("api_base", &self.api_base)])
             .chain(accounts)
+            .chain(revocation)
     }
 
     /// Checks that this configuration signs in as `allowed` (the deployer's own configuration)
@@ -629,6 +644,12 @@ impl ConfigBuilder {
     /// The endpoint that lists the accounts a token grants.
     pub fn accounts_url(mut self, url: impl Into<String>) -> Self {
         self.0.accounts_url = Some(url.into());
+        self
+    }
+
+    /// The token revocation endpoint (RFC 7009): sign-out posts the token there.
+    pub fn revocation_url(mut self, url: impl Into<String>) -> Self {
+        self.0.revocation_url = Some(url.into());
         self
     }
 
@@ -1064,6 +1085,30 @@ pub(crate) mod tests {
         assert_eq!(
             bad_field(with("redirect_uri", "https://a.example/?a=1".into())),
             "redirect_uri"
+        );
+    }
+
+    #[test]
+    fn a_revocation_endpoint_is_an_endpoint_and_stays_on_the_deployers_origins() {
+        let c = with(
+            "revocation_url",
+            "https://id.getharvest.com/oauth2/revoke".into(),
+        )
+        .unwrap();
+        assert_eq!(
+            c.revocation_url().map(Url::as_str),
+            Some("https://id.getharvest.com/oauth2/revoke")
+        );
+        assert_eq!(sample().revocation_url(), None);
+        assert_eq!(
+            bad_field(with("revocation_url", "http://id.example/revoke".into())),
+            "revocation_url"
+        );
+        // Markup cannot send the token to be "revoked" somewhere else.
+        let evil = with("revocation_url", "https://evil.example/revoke".into()).unwrap();
+        assert_eq!(
+            bad_field(evil.check_within(&sample()).map(|()| sample())),
+            "revocation_url"
         );
     }
 

@@ -5,6 +5,7 @@ pub mod callback;
 pub mod config;
 pub mod pending;
 pub(crate) mod preset;
+pub mod revoke;
 pub mod scope;
 pub mod secret;
 pub mod session;
