@@ -46,6 +46,7 @@ console.log(JSON.stringify({
     cls: nav.lhr.audits["cumulative-layout-shift"].numericValue,
     si_ms: ms("speed-index"),
   },
+  layout_shifts: (nav.lhr.audits["layout-shifts"]?.details?.items ?? []).map((i) => `${i.node?.snippet ?? "?"} ${i.score?.toFixed(3)}`),
   lcp_element: nav.lhr.audits["largest-contentful-paint-element"]?.details?.items?.[0]?.items?.[0]?.node?.snippet ?? null,
   failing: [...new Set([...failing(nav), ...failing(snap)])],
 }));

@@ -445,6 +445,10 @@ fn report_lighthouse(r: Value) {
                 .collect::<Vec<_>>()
                 .join(", "))
     );
+    if let Some(shifts) = r["layout_shifts"].as_array().filter(|a| !a.is_empty()) {
+        let shifts: Vec<&str> = shifts.iter().filter_map(Value::as_str).collect();
+        println!("\nLayout shifts: {}.", shifts.join("; "));
+    }
     if let Some(element) = r["lcp_element"].as_str() {
         println!("\nThe largest contentful paint: `{element}`.");
     }

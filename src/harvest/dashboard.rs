@@ -499,6 +499,11 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
         html! {
             <header class="dash-header">
                 <h1>{ if stale { "Your sign-in has expired" } else { "You are signed in" } }</h1>
+                // Above the lines that fill in as answers arrive, so they never move.
+                <div class="actions">
+                    <button id="refresh" onclick={refresh} disabled={chosen.is_none() || stale}>{ "Reload" }</button>
+                    <button id="sign-out" onclick={props.on_sign_out.clone()}>{ "Sign out" }</button>
+                </div>
                 { person_view(&person) }
                 if let Some(account) = &*chosen {
                     <p class="account">{ "Account: " }<strong id="account-name">{ &account.name }</strong>
@@ -520,10 +525,6 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
                     <Expires session={props.session.clone()} on_renew={props.on_renew.clone()}
                         on_cancel_renew={props.on_cancel_renew.clone()} {renewing} />
                 }
-                <div class="actions">
-                    <button id="refresh" onclick={refresh} disabled={chosen.is_none() || stale}>{ "Reload" }</button>
-                    <button id="sign-out" onclick={props.on_sign_out.clone()}>{ "Sign out" }</button>
-                </div>
             </header>
         }
     };
@@ -544,8 +545,7 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
         (Load::Loaded(list), None) => picker(list, choose, stale),
         (Load::Loaded(_), Some(account)) => html! {
             <>
-                // The answers first; the company and the projects after them, where their
-                // arrival moves nothing a person is reading.
+                // The answers first; the company and the projects after them.
                 <EntriesView entries={entries.0.clone()} range={(*range).clone()} {stale}
                     account={(account.id, account.name.clone())}
                     week_start={week_start_day} {time_format}
@@ -563,8 +563,12 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
                         flag.borrow().set(true);
                         entries.dispatch(EntriesAction::Cancel)
                     }) }} />
-                { company_view(&company) }
-                { assignments_view(&assignments) }
+                // Once the first load has ended: below the entries, which grow as pages arrive,
+                // anything would be pushed down under the reader's eyes.
+                if !matches!(entries.0.phase, Phase::Idle | Phase::Loading) {
+                    { company_view(&company) }
+                    { assignments_view(&assignments) }
+                }
             </>
         },
     };
@@ -928,7 +932,7 @@ fn TotalsTable(props: &TotalsTableProps) -> Html {
         });
         html! {
             <th scope="col" class={class} aria-sort={sort}>
-                <button type="button" class="sort" data-sort={label.to_lowercase()} onclick={click}>{ label }</button>
+                <button type="button" class="sort" data-sort={key.name()} onclick={click}>{ label }</button>
             </th>
         }
     };

@@ -132,12 +132,29 @@ pub enum SortBy {
     Billable,
 }
 
+impl SortBy {
+    /// Its name in the page (`data-sort`).
+    pub fn name(self) -> &'static str {
+        match self {
+            SortBy::Name => "name",
+            SortBy::Hours => "hours",
+            SortBy::Billable => "billable",
+        }
+    }
+}
+
 /// `lines` in the order asked for; equal values by name, then id, so the order is stable.
 pub fn sorted(lines: &[Line], by: SortBy, descending: bool) -> Vec<Line> {
     let mut out = lines.to_vec();
     out.sort_by(|a, b| {
         let primary = match by {
-            SortBy::Name => a.name.to_lowercase().cmp(&b.name.to_lowercase()),
+            // Case-insensitive for ASCII letters: full Unicode case folding would bring its
+            // tables into the wasm for one comparison.
+            SortBy::Name => a
+                .name
+                .bytes()
+                .map(|b| b.to_ascii_lowercase())
+                .cmp(b.name.bytes().map(|b| b.to_ascii_lowercase())),
             SortBy::Hours => a.total.cmp(&b.total),
             SortBy::Billable => a.billable.cmp(&b.billable),
         };
