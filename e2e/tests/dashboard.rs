@@ -700,12 +700,7 @@ async fn totals_per_client_project_and_task_and_the_billable_split_equal_the_pro
     assert!(entries.iter().any(|e| !e.billable) && entries.iter().any(|e| e.billable));
     let hundredths = |h: f64| (h * 100.0).round() as i64;
     let hours = |n: i64| format!("{}.{:02}", n / 100, n % 100);
-    let total: i64 = entries.iter().map(|e| hundredths(e.hours)).sum();
-    let billable: i64 = entries
-        .iter()
-        .filter(|e| e.billable)
-        .map(|e| hundredths(e.hours))
-        .sum();
+    let (total, billable) = total_and_billable(&entries, hundredths);
     assert_eq!(env.text("#totals-hours").await, hours(total));
     assert!(env
         .text("#totals-billable")
@@ -848,12 +843,7 @@ async fn a_company_that_writes_hours_and_minutes_sees_hours_and_minutes() {
     // Minutes computed here from the provider's decimal hours.
     let minutes = |h: f64| (h * 60.0).round() as i64;
     let hm = |m: i64| format!("{}:{:02}", m / 60, m % 60);
-    let total: i64 = entries.iter().map(|e| minutes(e.hours)).sum();
-    let billable: i64 = entries
-        .iter()
-        .filter(|e| e.billable)
-        .map(|e| minutes(e.hours))
-        .sum();
+    let (total, billable) = total_and_billable(&entries, minutes);
     assert_eq!(env.text("#totals-hours").await, hm(total));
     assert!(env
         .text("#totals-billable")
@@ -868,6 +858,17 @@ async fn a_company_that_writes_hours_and_minutes_sees_hours_and_minutes() {
     let expected: Vec<String> = entries.iter().map(|e| hm(minutes(e.hours))).collect();
     assert_eq!(rows, json!(expected));
     env.close().await;
+}
+
+/// All hours of `entries` and the billable ones, each entry's hours counted in `unit`s.
+fn total_and_billable(
+    entries: &[&local_provider::harvest_data::TimeEntry],
+    unit: impl Fn(f64) -> i64,
+) -> (i64, i64) {
+    entries.iter().fold((0, 0), |(all, billed), e| {
+        let h = unit(e.hours);
+        (all + h, billed + if e.billable { h } else { 0 })
+    })
 }
 
 /// Clicks `button` and returns the CSV file it offered (as text, its byte-order mark removed)
@@ -952,12 +953,7 @@ async fn the_csv_exports_hold_the_providers_entries_and_totals() {
     );
     let hundredths = |h: f64| (h * 100.0).round() as i64;
     let hours = |n: i64| format!("{}.{:02}", n / 100, n % 100);
-    let total: i64 = entries.iter().map(|e| hundredths(e.hours)).sum();
-    let billable: i64 = entries
-        .iter()
-        .filter(|e| e.billable)
-        .map(|e| hundredths(e.hours))
-        .sum();
+    let (total, billable) = total_and_billable(&entries, hundredths);
     assert_eq!(
         rows[1],
         [
