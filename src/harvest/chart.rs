@@ -9,8 +9,8 @@ use super::ranges::Day;
 pub struct Bar {
     /// Its first day, `YYYY-MM-DD`.
     pub start: String,
-    /// Hours in it, in hundredths.
-    pub hundredths: i64,
+    /// Hours in it, in the time format's unit (hundredths of an hour, or minutes).
+    pub units: i64,
 }
 
 /// Ranges longer than this many days are drawn per week.
@@ -21,7 +21,7 @@ pub fn is_weekly(from: Day, to: Day) -> bool {
     to.0 - from.0 + 1 > MAX_DAILY_BARS
 }
 
-/// The bars for `from`..=`to` from hours per day (`(date, hundredths)`, any order; dates
+/// The bars for `from`..=`to` from hours per day (`(date, units)`, any order; dates
 /// outside the range are ignored). `None` when the dates are not a range.
 pub fn series(days: &[(String, i64)], from: &str, to: &str, week_start: u32) -> Option<Vec<Bar>> {
     let (from, to) = (Day::parse(from)?, Day::parse(to)?);
@@ -40,14 +40,14 @@ pub fn series(days: &[(String, i64)], from: &str, to: &str, week_start: u32) -> 
     let mut bars: Vec<Bar> = (0..count)
         .map(|i| Bar {
             start: Day(first.0 + i * width).format(),
-            hundredths: 0,
+            units: 0,
         })
         .collect();
     for (date, h) in days {
         let Some(day) = Day::parse(date).filter(|d| *d >= from && *d <= to) else {
             continue;
         };
-        bars[((day.0 - first.0) / width) as usize].hundredths += h;
+        bars[((day.0 - first.0) / width) as usize].units += h;
     }
     Some(bars)
 }
@@ -79,19 +79,19 @@ mod tests {
             bars[0],
             Bar {
                 start: "2026-03-01".into(),
-                hundredths: 0
+                units: 0
             }
         );
-        assert_eq!(bars[1].hundredths, 150);
+        assert_eq!(bars[1].units, 150);
         assert_eq!(
             bars[3],
             Bar {
                 start: "2026-03-04".into(),
-                hundredths: 100
+                units: 100
             }
         );
         assert_eq!(
-            bars.iter().map(|b| b.hundredths).sum::<i64>(),
+            bars.iter().map(|b| b.units).sum::<i64>(),
             250,
             "April is outside"
         );
@@ -111,14 +111,14 @@ mod tests {
             bars[0],
             Bar {
                 start: "2025-12-28".into(),
-                hundredths: 200
+                units: 200
             }
         );
         assert_eq!(
             bars[1],
             Bar {
                 start: "2026-01-04".into(),
-                hundredths: 50
+                units: 50
             }
         );
         assert_eq!(bars.last().unwrap().start, "2026-03-29");

@@ -10,9 +10,7 @@ use crate::harvest::model::{
     candidates, draw_delay, pages_to_append, Entries, EntriesAction, EntryPage, Load, Phase,
 };
 use crate::harvest::ranges::{from_query, week_start, Day, Quick};
-use crate::harvest::totals::{
-    format_hundredths, hundredths, percent_of, sorted, Line, SortBy, TimeFormat, Totals,
-};
+use crate::harvest::totals::{percent_of, sorted, Line, SortBy, TimeFormat, Totals};
 use crate::views::{renew_button, Expires};
 use gloo_timers::callback::Timeout;
 use implicit_oauth::api::pagination::PagesError;
@@ -671,11 +669,13 @@ struct EntriesProps {
 #[component]
 fn EntriesView(props: &EntriesProps) -> Html {
     let e = &props.entries;
-    // Added up once per page that arrives, not on every render (wait ticks, typing a date).
+    // Added up once per page that arrives (or a change of format), not on every render (wait
+    // ticks, typing a date).
+    let time_format = props.time_format;
     let totals = {
         let entries = e.clone();
-        use_memo((e.generation, e.pages_loaded), move |_| {
-            Totals::of(entries.entries())
+        use_memo((e.generation, e.pages_loaded, time_format), move |_| {
+            Totals::of(entries.entries(), time_format)
         })
     };
     let (from, to) = props.range.clone();
@@ -780,7 +780,7 @@ fn EntriesView(props: &EntriesProps) -> Html {
             </div>
             if matches!(e.phase, Phase::Failed(_)) { { status } }
             if !e.pages.is_empty() && !loading {
-                <Export entries={e.clone()} totals={totals.clone()} account={props.account.clone()} />
+                <Export entries={e.clone()} totals={totals.clone()} {time_format} account={props.account.clone()} />
             }
             if !e.pages.is_empty() {
                 <TotalsView totals={totals.clone()} complete={e.is_complete()} {loading}
@@ -805,7 +805,9 @@ fn EntriesView(props: &EntriesProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct ExportProps {
     entries: Entries,
+    /// Added up in `time_format`'s unit.
     totals: Rc<Totals>,
+    time_format: TimeFormat,
     account: (u64, String),
 }
 
@@ -815,16 +817,17 @@ fn Export(props: &ExportProps) -> Html {
     // The last file's object URL, revoked when replaced or when the dashboard goes.
     let last = use_mut_ref(|| None::<gloo_file::ObjectUrl>);
     let save = |what: &'static str| {
-        let (e, totals, (id, name), last) = (
+        let (e, totals, (id, name), last, time_format) = (
             props.entries.clone(),
             props.totals.clone(),
             props.account.clone(),
             last.clone(),
+            props.time_format,
         );
         Callback::from(move |_: MouseEvent| {
             let text = match what {
                 "entries" => entries_csv(e.entries()),
-                _ => totals_csv(&totals),
+                _ => totals_csv(&totals, time_format),
             };
             let name = file_name(&name, id, &e.from, &e.to, what, e.is_complete());
             *last.borrow_mut() = download(&name, &text);
@@ -983,19 +986,19 @@ fn day_chart(
     } else {
         ("day", "Day")
     };
-    let max = bars.iter().map(|b| b.hundredths).max().unwrap_or(0).max(1);
+    let max = bars.iter().map(|b| b.units).max().unwrap_or(0).max(1);
     let busiest = bars
         .iter()
         .fold(None::<&Bar>, |best, b| match best {
-            Some(x) if x.hundredths >= b.hundredths => Some(x),
+            Some(x) if x.units >= b.units => Some(x),
             _ => Some(b),
         })
-        .filter(|b| b.hundredths > 0);
+        .filter(|b| b.units > 0);
     let desc = match busiest {
         Some(b) => format!(
             "{} {unit}s. The most hours, {}, in the {unit} starting {}.",
             bars.len(),
-            time_format.show(b.hundredths),
+            time_format.show(b.units),
             b.start
         ),
         None => format!("{} {unit}s, none with hours.", bars.len()),
@@ -1007,11 +1010,11 @@ fn day_chart(
                 <title id="chart-title">{ format!("Hours per {unit}, {from} to {to}{so_far}") }</title>
                 <desc id="chart-desc">{ desc }</desc>
                 { for bars.iter().enumerate().map(|(i, b)| {
-                    let h = b.hundredths * 95 / max;
+                    let h = b.units * 95 / max;
                     html! {
                         <rect x={(i * 10 + 1).to_string()} y={(100 - h).to_string()} width="8" height={h.to_string()}
-                            data-start={b.start.clone()} data-hours={format_hundredths(b.hundredths)}>
-                            <title>{ format!("{}: {} h", b.start, time_format.show(b.hundredths)) }</title>
+                            data-start={b.start.clone()} data-hours={time_format.decimal(b.units)}>
+                            <title>{ format!("{}: {} h", b.start, time_format.show(b.units)) }</title>
                         </rect>
                     }
                 }) }
@@ -1022,7 +1025,7 @@ fn day_chart(
                     <thead><tr><th scope="col">{ column }</th><th scope="col" class="num">{ "Hours" }</th></tr></thead>
                     <tbody>
                         { for bars.iter().map(|b| html! {
-                            <tr><th scope="row">{ b.start.clone() }</th><td class="num">{ time_format.show(b.hundredths) }</td></tr>
+                            <tr><th scope="row">{ b.start.clone() }</th><td class="num">{ time_format.show(b.units) }</td></tr>
                         }) }
                     </tbody>
                 </table>
@@ -1108,7 +1111,8 @@ struct DayRun {
     date: String,
     /// The cell that shows the day's subtotal.
     subtotal: web_sys::Element,
-    hundredths: i64,
+    /// Its hours so far, in the time format's unit.
+    units: i64,
 }
 
 /// Brings `body` from showing `drawn` to showing `pages`: the entries grouped by day (they
@@ -1159,9 +1163,9 @@ fn draw_pages(
     let rows = document.create_document_fragment();
     for page in new {
         for t in page.iter() {
-            let h = hundredths(t.hours);
+            let h = time_format.units(t.hours);
             match &mut drawn.day {
-                Some(day) if day.date == t.spent_date => day.hundredths += h,
+                Some(day) if day.date == t.spent_date => day.units += h,
                 _ => {
                     let row = day_template.clone_node_with_deep(true)?;
                     let heading =
@@ -1175,7 +1179,7 @@ fn draw_pages(
                     drawn.day = Some(DayRun {
                         date: t.spent_date.clone(),
                         subtotal,
-                        hundredths: h,
+                        units: h,
                     });
                 }
             }
@@ -1195,7 +1199,7 @@ fn draw_pages(
             // The day's subtotal so far (a heading drawn earlier is brought up to date).
             if let Some(day) = &drawn.day {
                 day.subtotal
-                    .set_text_content(Some(&time_format.show(day.hundredths)));
+                    .set_text_content(Some(&time_format.show(day.units)));
             }
         }
     }

@@ -2,7 +2,7 @@
 //! files' names. Pure, tested natively; the dashboard hands the text to the browser as a `Blob`.
 
 use crate::harvest::api::TimeEntry;
-use crate::harvest::totals::{format_hundredths, hundredths, Line, Totals};
+use crate::harvest::totals::{format_hundredths, hundredths, Line, TimeFormat, Totals};
 use csv_core::{Terminator, Writer, WriterBuilder};
 
 /// A byte-order mark first, so spreadsheet programs read the file as UTF-8.
@@ -78,17 +78,18 @@ pub fn entries_csv<'a>(entries: impl IntoIterator<Item = &'a TimeEntry>) -> Stri
     csv.finish()
 }
 
-/// The totals: the whole range, then one row per client, project and task, each with its
-/// billable hours and its share of the total (per cent).
-pub fn totals_csv(t: &Totals) -> String {
+/// The totals (added up in `format`'s unit, as shown): the whole range, then one row per
+/// client, project and task, each with its billable hours and its share of the total (per
+/// cent). Hours are decimal, for spreadsheets.
+pub fn totals_csv(t: &Totals, format: TimeFormat) -> String {
     let mut csv = Csv::new();
     csv.record(&["Kind", "Name", "Hours", "Billable hours", "Share (%)"]);
     let mut row = |kind: &str, name: &str, total: i64, billable: i64| {
         csv.record(&[
             kind,
             &text_cell(name),
-            &format_hundredths(total),
-            &format_hundredths(billable),
+            &format.decimal(total),
+            &format.decimal(billable),
             &t.percent(total).to_string(),
         ]);
     };
@@ -224,7 +225,10 @@ mod tests {
             entry("2026-03-03", None, 3.0, true),
             entry("2026-03-02", None, 1.0, false),
         ];
-        let rows = read(&totals_csv(&Totals::of(&entries)));
+        let rows = read(&totals_csv(
+            &Totals::of(&entries, TimeFormat::Decimal),
+            TimeFormat::Decimal,
+        ));
         assert_eq!(
             rows[0],
             ["Kind", "Name", "Hours", "Billable hours", "Share (%)"]

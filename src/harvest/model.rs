@@ -325,7 +325,11 @@ mod tests {
         });
         let s = s.next(EntriesAction::Finished { generation: g });
         assert!(s.is_complete());
-        let total = crate::harvest::totals::Totals::of(s.entries()).total;
+        let total = crate::harvest::totals::Totals::of(
+            s.entries(),
+            crate::harvest::totals::TimeFormat::Decimal,
+        )
+        .total;
         assert_eq!(crate::harvest::totals::format_hundredths(total), "4.00");
     }
 
@@ -440,7 +444,8 @@ mod tests {
         assert_eq!(show(0.004), "0.00");
         assert_eq!(show(2.005_000_1), "2.01");
         assert_eq!(show(-1.5), "-1.50");
-        assert_eq!(TimeFormat::HoursMinutes.show(hundredths(0.1 + 0.2)), "0:18");
+        let hm = TimeFormat::HoursMinutes;
+        assert_eq!(hm.show(hm.units(0.1 + 0.2)), "0:18");
     }
 
     #[test]

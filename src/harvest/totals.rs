@@ -44,14 +44,15 @@ pub struct Totals {
 }
 
 impl Totals {
-    /// Adds up `entries`.
-    pub fn of<'a>(entries: impl IntoIterator<Item = &'a TimeEntry>) -> Totals {
+    /// Adds up `entries`, each entry's hours taken in `format`'s unit first (hundredths, or
+    /// whole minutes), so the totals are the sums of what the rows show.
+    pub fn of<'a>(entries: impl IntoIterator<Item = &'a TimeEntry>, format: TimeFormat) -> Totals {
         let mut totals = Totals::default();
         let (mut clients, mut projects, mut tasks) =
             (Group::default(), Group::default(), Group::default());
         let mut days = std::collections::BTreeMap::<&str, i64>::new();
         for e in entries {
-            let h = hundredths(e.hours);
+            let h = format.units(e.hours);
             let billable = if e.billable { h } else { 0 };
             totals.total += h;
             totals.billable += billable;
@@ -197,14 +198,35 @@ impl TimeFormat {
         }
     }
 
-    /// Hundredths of an hour written this way: `12.75` or `12:45` (to the nearest minute).
+    /// Hours in this format's unit, as integers: hundredths of an hour, or whole minutes.
+    /// Totals add these up, so a total is the sum of the rows as shown.
+    pub fn units(self, hours: f64) -> i64 {
+        match self {
+            TimeFormat::Decimal => hundredths(hours),
+            TimeFormat::HoursMinutes => (hours * 60.0).round() as i64,
+        }
+    }
+
+    /// A number of this format's units written this way: `12.75` or `12:45`.
     pub fn show(self, n: i64) -> String {
         match self {
             TimeFormat::Decimal => format_hundredths(n),
             TimeFormat::HoursMinutes => {
                 let sign = if n < 0 { "-" } else { "" };
-                let minutes = (n.unsigned_abs() * 60 + 50) / 100;
+                let minutes = n.unsigned_abs();
                 format!("{sign}{}:{:02}", minutes / 60, minutes % 60)
+            }
+        }
+    }
+
+    /// A number of this format's units as decimal hours (`12.75`), for machines: CSV files
+    /// and data attributes.
+    pub fn decimal(self, n: i64) -> String {
+        match self {
+            TimeFormat::Decimal => format_hundredths(n),
+            TimeFormat::HoursMinutes => {
+                let sign = if n < 0 { -1 } else { 1 };
+                format_hundredths(sign * ((n.abs() * 100 + 30) / 60))
             }
         }
     }
@@ -271,7 +293,7 @@ mod tests {
             ),
             entry(0.1, None, (13, "Misc"), (101, "Writing"), false),
         ];
-        let t = Totals::of(&entries);
+        let t = Totals::of(&entries, TimeFormat::Decimal);
         assert_eq!((t.total, t.billable, t.non_billable()), (385, 325, 60));
         let names = |lines: &[Line]| {
             lines
@@ -301,7 +323,7 @@ mod tests {
         let entries: Vec<_> = (0..10_000)
             .map(|_| entry(0.1, None, (1, "P"), (2, "T"), true))
             .collect();
-        let t = Totals::of(&entries);
+        let t = Totals::of(&entries, TimeFormat::Decimal);
         assert_eq!(format_hundredths(t.total), "1000.00");
         assert_eq!(format_hundredths(-5), "-0.05");
     }
@@ -335,14 +357,36 @@ mod tests {
         assert_eq!(TimeFormat::of(Some("decimal")), TimeFormat::Decimal);
         assert_eq!(TimeFormat::of(None), TimeFormat::Decimal);
         assert_eq!(TimeFormat::of(Some("sexagesimal")), TimeFormat::Decimal);
-        assert_eq!(hm.show(725), "7:15");
+        assert_eq!(hm.show(hm.units(7.25)), "7:15");
         assert_eq!(hm.show(0), "0:00");
-        assert_eq!(hm.show(10), "0:06");
-        // 0.01 h is 36 s: the nearest minute, not truncated to none.
-        assert_eq!(hm.show(1), "0:01");
-        assert_eq!(hm.show(-150), "-1:30");
-        assert_eq!(hm.show(100_000), "1000:00");
+        assert_eq!(hm.show(hm.units(0.1)), "0:06");
+        assert_eq!(hm.show(-90), "-1:30");
+        assert_eq!(hm.show(60_000), "1000:00");
+        assert_eq!(hm.decimal(45), "0.75");
+        assert_eq!(hm.decimal(20), "0.33");
         assert_eq!(TimeFormat::Decimal.show(725), "7.25");
+        assert_eq!(TimeFormat::Decimal.decimal(725), "7.25");
+    }
+
+    #[test]
+    fn in_hours_and_minutes_the_total_is_the_sum_of_the_rows_as_shown() {
+        // Three 20-minute entries, which Harvest sends as 0.33 h each.
+        let thirds = [
+            entry(0.33, None, (1, "P"), (1, "T"), true),
+            entry(0.33, None, (1, "P"), (1, "T"), true),
+            entry(0.33, None, (1, "P"), (1, "T"), false),
+        ];
+        let hm = TimeFormat::HoursMinutes;
+        assert_eq!(hm.show(hm.units(thirds[0].hours)), "0:20");
+        let t = Totals::of(&thirds, hm);
+        assert_eq!(
+            (hm.show(t.total), hm.show(t.billable)),
+            ("1:00".into(), "0:40".into())
+        );
+        assert_eq!(hm.show(t.days[0].1), "1:00");
+        // In decimals, the same entries add up to what their rows show too.
+        let d = Totals::of(&thirds, TimeFormat::Decimal);
+        assert_eq!(TimeFormat::Decimal.show(d.total), "0.99");
     }
 
     #[test]
@@ -363,7 +407,7 @@ mod tests {
                 true,
             ),
         ];
-        let t = Totals::of(&entries);
+        let t = Totals::of(&entries, TimeFormat::Decimal);
         assert_eq!(t.projects.len(), 2);
         assert_eq!(t.tasks.len(), 1);
     }
