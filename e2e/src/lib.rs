@@ -688,6 +688,24 @@ impl Env {
         self.browser.execute(script, vec![]).await.unwrap()
     }
 
+    /// Waits until the page's text contains `needle`.
+    pub async fn wait_for_text(&self, needle: &str) {
+        self.poll(
+            &format!("return document.body.textContent.includes({needle:?}) || null"),
+            PATIENCE,
+        )
+        .await;
+    }
+
+    /// The last API request the provider received for `path`.
+    pub fn last_request(&self, path: &str) -> local_provider::faults::Recorded {
+        self.provider
+            .recorded()
+            .into_iter()
+            .rfind(|r| r.path == path)
+            .unwrap_or_else(|| panic!("no request for {path}"))
+    }
+
     /// Waits until the tab is named `title` and focus is on the `h1` reading `heading`.
     pub async fn expect_screen(&self, title: &str, heading: &str) {
         let deadline = Instant::now() + PATIENCE;

@@ -107,12 +107,7 @@ async fn with_two_accounts_the_person_picks_one_and_sees_its_data() {
     assert_eq!(env.text("#account-name").await, "Difference Engines Inc");
     assert_eq!(env.text("#company-name").await, "Difference Engines Inc");
     assert_eq!(env.text("#user-name").await, "Ada Lovelace");
-    let me = env
-        .provider
-        .recorded()
-        .into_iter()
-        .rfind(|r| r.path == "/v2/users/me")
-        .unwrap();
+    let me = env.last_request("/v2/users/me");
     assert!(me.query.contains("account_id=234567"), "{}", me.query);
     // Switching accounts loads the other account's entries for the same range, once.
     assert!(entries_finished(&env).await);
@@ -1157,12 +1152,7 @@ async fn a_warning_before_expiry_renews_through_a_window_keeping_the_page() {
     assert_eq!(accounts(&env), 1);
     env.click("#load-entries").await;
     assert!(entries_finished(&env).await);
-    let last = env
-        .provider
-        .recorded()
-        .into_iter()
-        .rfind(|r| r.path == "/v2/time_entries")
-        .unwrap();
+    let last = env.last_request("/v2/time_entries");
     assert!(last.query.contains(&format!("access_token={after}")));
     env.close().await;
 }

@@ -171,11 +171,8 @@ async fn sign_out_revokes_the_token_at_the_server_as_a_public_client() {
     );
     env.click("#sign-out").await;
     env.screen("signed-out").await;
-    env.poll(
-        "return document.body.textContent.includes('the provider revoked the access token') || null",
-        e2e::PATIENCE,
-    )
-    .await;
+    env.wait_for_text("the provider revoked the access token")
+        .await;
     assert_eq!(
         env.browser
             .execute_async(&me(&token), vec![])

@@ -457,12 +457,7 @@ async fn the_headless_client_signs_in_calls_the_api_and_signs_out_with_no_ui_of_
         )
         .await;
     assert_eq!(me["first_name"], json!("Ada"), "{me}");
-    let call = env
-        .provider
-        .recorded()
-        .into_iter()
-        .rfind(|r| r.path == "/v2/users/me")
-        .expect("the API was called");
+    let call = env.last_request("/v2/users/me");
     assert!(
         call.query.contains("access_token=") && call.query.contains("account_id=123456"),
         "Harvest's query transport: {}",

@@ -193,11 +193,8 @@ async fn sign_out_revokes_the_token_at_the_providers_revocation_endpoint() {
     assert!(env.provider.store.live_grant(&token).is_some());
     env.click("#sign-out").await;
     env.screen("signed-out").await;
-    env.poll(
-        "return document.body.textContent.includes('the provider revoked the access token') || null",
-        e2e::PATIENCE,
-    )
-    .await;
+    env.wait_for_text("the provider revoked the access token")
+        .await;
     let revocations: Vec<_> = env
         .provider
         .recorded()
@@ -223,11 +220,7 @@ async fn a_revocation_that_fails_still_signs_out_here_and_says_so() {
     env.provider.set_faults(|f| f.server_errors = 1);
     env.click("#sign-out").await;
     env.screen("signed-out").await;
-    env.poll(
-        "return document.body.textContent.includes('could not be told to revoke') || null",
-        e2e::PATIENCE,
-    )
-    .await;
+    env.wait_for_text("could not be told to revoke").await;
     assert!(
         env.provider.store.live_grant(&token).is_some(),
         "the provider did not revoke it"

@@ -276,12 +276,7 @@ async fn an_expired_token_leaves_the_dashboard_marked_stale_until_signing_in_aga
     env.click("#load-entries").await;
     env.wait_for("#entries-status[data-complete=\"true\"]")
         .await;
-    let last = env
-        .provider
-        .recorded()
-        .into_iter()
-        .rfind(|r| r.path == "/v2/time_entries")
-        .unwrap();
+    let last = env.last_request("/v2/time_entries");
     assert!(last.query.contains(&format!("access_token={token}")));
     assert_eq!(last.status, 200);
     env.close().await;
