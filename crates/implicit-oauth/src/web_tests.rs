@@ -45,7 +45,10 @@ fn finish(
     arrival: location::Arrival,
 ) -> Result<crate::oauth::Completed, CallbackError> {
     let response = location::take_callback(arrival).expect("a callback in the URL")?;
-    auth::finish_sign_in(config, response)
+    match auth::finish_sign_in(config, response)? {
+        crate::oauth::Answer::Session(done) => Ok(done),
+        crate::oauth::Answer::Code(_) => panic!("an implicit sign-in was answered with a code"),
+    }
 }
 
 fn state_of(authorize_url: &crate::weburl::Url) -> String {
@@ -300,6 +303,7 @@ fn a_pending_request_older_than_ten_minutes_is_rejected() {
         &config,
         config.redirect.as_ref().unwrap(),
         [3; 32],
+        [4; 32],
         "/",
         now_ms() - MAX_AGE_MS - 1_000,
     );

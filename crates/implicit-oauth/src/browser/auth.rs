@@ -1,10 +1,11 @@
-//! The implicit grant's browser half: start a sign-in, finish a callback, keep or drop the
-//! session. Protocol rules live in `oauth`; this module only stores and fetches.
+//! The browser half of a sign-in (implicit, or code with PKCE): start it, check its callback,
+//! keep or drop the session. Protocol rules live in `oauth`; this module only stores and
+//! fetches.
 
 use super::{now_ms, random, storage, BrowserError};
 use crate::oauth::callback::{self, Response};
-use crate::oauth::secret::STATE_BYTES;
-use crate::oauth::{CallbackError, Completed, Config, PendingRequest, Session, TokenStorage};
+use crate::oauth::secret::{STATE_BYTES, VERIFIER_BYTES};
+use crate::oauth::{Answer, CallbackError, Config, PendingRequest, Session, TokenStorage};
 use crate::weburl::Url;
 
 /// Where `static/callback.js` finds the route to return to after a full-page redirect: a note
@@ -46,6 +47,7 @@ pub fn prepare_sign_in(config: &Config, return_to: &str, via: Via) -> Result<Url
         config,
         redirect,
         random::random_bytes::<STATE_BYTES>()?,
+        random::random_bytes::<VERIFIER_BYTES>()?,
         return_to,
         now_ms(),
     );
@@ -86,15 +88,24 @@ pub fn is_ours(config: &Config, response: &Response) -> bool {
 }
 
 /// Checks a callback against this tab's pending request, which is deleted first whatever the
-/// outcome, so the same callback can never be accepted twice.
-pub fn finish_sign_in(config: &Config, response: Response) -> Result<Completed, CallbackError> {
+/// outcome (its PKCE verifier with it), so the same callback can never be accepted twice. An
+/// implicit session is kept at once; a code is for the caller to redeem.
+pub fn finish_sign_in(config: &Config, response: Response) -> Result<Answer, CallbackError> {
     let pending = storage::take(&pending_key(config)).and_then(|t| PendingRequest::from_stored(&t));
     forget_notes();
-    let done = callback::complete(response, pending, &config.provider, now_ms())?;
-    if config.token_storage == TokenStorage::Session {
-        storage::set(&session_key(config), &done.session.to_stored());
+    let answer = callback::complete(response, pending, &config.provider, now_ms())?;
+    if let Answer::Session(done) = &answer {
+        keep_session(config, &done.session);
     }
-    Ok(done)
+    Ok(answer)
+}
+
+/// Keeps a new session in `sessionStorage`, when the configuration opted in (the access
+/// token and what came with it; a refresh token never).
+pub fn keep_session(config: &Config, session: &Session) {
+    if config.token_storage == TokenStorage::Session {
+        storage::set(&session_key(config), &session.to_stored());
+    }
 }
 
 /// The session kept in `sessionStorage`, when the configuration opted in and it is still alive.

@@ -15,8 +15,8 @@ use super::popup::{self, PopupResult, PopupWatch};
 use super::tabs::Tabs;
 use super::{http, location, now_ms};
 use crate::oauth::callback::{self, Response};
-use crate::oauth::revoke;
-use crate::oauth::{CallbackError, Config, Session};
+use crate::oauth::{revoke, token};
+use crate::oauth::{Answer, CallbackError, Config, Redemption, RefreshToken, Session};
 use crate::state::{Action, Screen};
 use gloo_events::EventListener;
 use std::cell::{Cell, RefCell};
@@ -125,6 +125,11 @@ struct Inner {
     page_shown: RefCell<Option<EventListener>>,
     /// The other tabs of this app and provider.
     tabs: RefCell<Option<Tabs>>,
+    /// The code grant's refresh token, in memory only, with the watch that uses it before the
+    /// access token expires.
+    refresh: RefCell<Option<(RefreshToken, ExpiryWatch)>>,
+    /// A refresh request is on its way (one at a time).
+    refreshing: Cell<bool>,
     shut: Cell<bool>,
 }
 
@@ -146,6 +151,8 @@ impl AuthController {
             expiry: RefCell::new(None),
             page_shown: RefCell::new(None),
             tabs: RefCell::new(None),
+            refresh: RefCell::new(None),
+            refreshing: Cell::new(false),
             shut: Cell::new(false),
         });
         // A page restored from the back-forward cache may still say "taking you to your
@@ -207,9 +214,16 @@ impl AuthController {
         });
         let action = match callback {
             Some(Ok(response)) => match auth::finish_sign_in(&config, response) {
-                Ok(done) => {
+                Ok(Answer::Session(done)) => {
                     let _ = location::replace_url(&done.return_to);
                     Action::SignedIn(done.session)
+                }
+                Ok(Answer::Code(redemption)) => {
+                    let _ = location::replace_url(&redemption.return_to);
+                    match self.redeem(&config, redemption).await {
+                        Ok(session) => Action::SignedIn(session),
+                        Err(e) => Action::CallbackFailed(e),
+                    }
                 }
                 Err(e) => Action::CallbackFailed(e),
             },
@@ -365,11 +379,12 @@ impl AuthController {
         }
         // With a revocation endpoint (RFC 7009) the token is posted there; this tab forgets
         // it at once all the same, and says afterwards whether the provider revoked it.
+        let refresh = self.0.refresh.borrow_mut().take().map(|(token, _)| token);
         let revocation = self
             .config()
             .zip(self.session())
             .and_then(|(config, session)| {
-                revoke::revocation_request(&config, &session)
+                revoke::revocation_requests(&config, &session, refresh.as_ref())
                     .map(|request| (request, config.request_timeout_seconds))
             });
         drop(self.0.popup.borrow_mut().take());
@@ -380,12 +395,15 @@ impl AuthController {
             tabs.signed_out();
         }
         self.dispatch(Action::SignOut);
-        if let Some(((url, form), timeout)) = revocation {
+        if let Some(((url, forms), timeout)) = revocation {
             let weak = Rc::downgrade(&self.0);
             wasm_bindgen_futures::spawn_local(async move {
-                let revoked = http::post_form(&url, &form, timeout)
-                    .await
-                    .is_ok_and(|r| (200..300).contains(&r.status));
+                let mut revoked = true;
+                for form in forms {
+                    revoked &= http::post_form(&url, &form, timeout)
+                        .await
+                        .is_ok_and(|r| (200..300).contains(&r.status));
+                }
                 with(&weak, |c| c.dispatch(Action::RevocationAnswered(revoked)));
             });
         }
@@ -402,6 +420,7 @@ impl AuthController {
             return;
         }
         drop(self.0.popup.borrow_mut().take());
+        drop(self.0.refresh.borrow_mut().take());
         if let Some(config) = self.config() {
             auth::sign_out(&config);
         }
@@ -437,6 +456,7 @@ impl AuthController {
     /// The token died (expiry, or a 401): its kept copy goes, and, unless a renewal is under
     /// way (which keeps its pending request), the chosen account and any pending request too.
     fn forget_dead_session(&self) {
+        drop(self.0.refresh.borrow_mut().take());
         if let Some(config) = self.config() {
             if matches!(self.screen(), Screen::Renewing { .. }) {
                 auth::forget_session(&config);
@@ -464,6 +484,7 @@ impl AuthController {
         drop(self.0.expiry.borrow_mut().take());
         drop(self.0.page_shown.borrow_mut().take());
         drop(self.0.tabs.borrow_mut().take());
+        drop(self.0.refresh.borrow_mut().take());
     }
 
     fn finish_popup(&self, query: &str, fragment: &str, path: &str) {
@@ -471,7 +492,21 @@ impl AuthController {
         let Some(config) = self.config() else { return };
         let action = match callback::parse(query, fragment) {
             Ok(Some(response)) => match auth::finish_sign_in(&config, response.at(path)) {
-                Ok(done) => Action::SignedIn(done.session),
+                Ok(Answer::Session(done)) => Action::SignedIn(done.session),
+                Ok(Answer::Code(redemption)) => {
+                    let weak = Rc::downgrade(&self.0);
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let Some(c) = with(&weak, AuthController::clone) else {
+                            return;
+                        };
+                        let action = match c.redeem(&config, redemption).await {
+                            Ok(session) => Action::SignedIn(session),
+                            Err(e) => c.failed(e),
+                        };
+                        c.dispatch(action);
+                    });
+                    return;
+                }
                 Err(e) => self.failed(e),
             },
             Ok(None) => self.failed(CallbackError::MissingState),
@@ -481,6 +516,127 @@ impl AuthController {
             }
         };
         self.dispatch(action);
+    }
+
+    /// Redeems a code-grant callback's code, once, at the token endpoint (with its PKCE
+    /// verifier, and no secret), and keeps what it gives: the session as configured, the
+    /// refresh token in memory only.
+    async fn redeem(
+        &self,
+        config: &Config,
+        redemption: Redemption,
+    ) -> Result<Session, CallbackError> {
+        let redirect = config
+            .redirect
+            .as_ref()
+            .ok_or(CallbackError::NoPendingRequest)?;
+        let token_url = redirect
+            .token_url
+            .as_ref()
+            .ok_or(CallbackError::NoPendingRequest)?;
+        let (url, form) = token::code_request(token_url, redirect, &redemption);
+        let answer = http::post_form(&url, &form, config.request_timeout_seconds)
+            .await
+            .map_err(|_| CallbackError::TokenEndpoint("it did not answer".into()))?;
+        let tokens = token::read_response(
+            answer.status,
+            &answer.body,
+            &config.provider,
+            &redemption.scopes,
+            now_ms(),
+        )?;
+        if self.0.shut.get() {
+            return Err(CallbackError::NoPendingRequest);
+        }
+        auth::keep_session(config, &tokens.session);
+        self.hold_refresh(tokens.refresh_token, &tokens.session);
+        Ok(tokens.session)
+    }
+
+    /// Keeps `refresh_token` (in memory) for `session`, to be used shortly before the session
+    /// expires; without one, any refresh token held before is dropped.
+    fn hold_refresh(&self, refresh_token: Option<RefreshToken>, session: &Session) {
+        let held = refresh_token
+            .zip(session.expires_at_ms)
+            .map(|(token, expires_at)| {
+                let weak = Rc::downgrade(&self.0);
+                let at = token::refresh_at(now_ms(), expires_at);
+                let watch = ExpiryWatch::start(at, move || {
+                    with(&weak, AuthController::refresh);
+                });
+                (token, watch)
+            });
+        *self.0.refresh.borrow_mut() = held;
+    }
+
+    /// Trades the refresh token for a new access token, without leaving the page: the new
+    /// session replaces the old, a rotated refresh token the old one. `invalid_grant` (revoked,
+    /// expired, replayed) ends the session: the person signs in again. After any other failure
+    /// it tries again ten seconds on, for as long as the old token lives.
+    fn refresh(&self) {
+        if self.0.shut.get() || self.0.refreshing.get() {
+            return;
+        }
+        let Some(config) = self.config() else { return };
+        let Some(session) = self.session() else {
+            return;
+        };
+        let Some(refresh_token) = self.0.refresh.borrow().as_ref().map(|(t, _)| t.clone()) else {
+            return;
+        };
+        let Some((redirect, token_url)) = config
+            .redirect
+            .as_ref()
+            .and_then(|r| Some((r, r.token_url.as_ref()?)))
+        else {
+            return;
+        };
+        let (url, form) = token::refresh_request(token_url, redirect, &refresh_token);
+        self.0.refreshing.set(true);
+        let weak = Rc::downgrade(&self.0);
+        wasm_bindgen_futures::spawn_local(async move {
+            let answer = http::post_form(&url, &form, config.request_timeout_seconds).await;
+            let Some(c) = with(&weak, AuthController::clone) else {
+                return;
+            };
+            c.0.refreshing.set(false);
+            // Signed out, or signed in afresh, meanwhile: this answer is for nobody.
+            let current = c.session().is_some_and(|s| Rc::ptr_eq(&s, &session));
+            if !current || c.0.shut.get() {
+                return;
+            }
+            let tokens = answer
+                .map_err(|_| CallbackError::TokenEndpoint("it did not answer".into()))
+                .and_then(|a| {
+                    let asked: Vec<String> = session.scope.tokens().to_vec();
+                    token::read_response(a.status, &a.body, &config.provider, &asked, now_ms())
+                });
+            match tokens {
+                Ok(tokens) => {
+                    let kept = token::after_refresh(refresh_token, tokens.refresh_token);
+                    auth::keep_session(&config, &tokens.session);
+                    c.hold_refresh(Some(kept), &tokens.session);
+                    c.dispatch(Action::SignedIn(tokens.session));
+                }
+                Err(e) if token::is_invalid_grant(&e) => {
+                    c.forget_dead_session();
+                    c.dispatch(Action::TokenExpired);
+                }
+                Err(_) => {
+                    // Once more, ten seconds on, if the access token still lives then.
+                    let retry = now_ms() + 10_000;
+                    if session.expires_at_ms.is_some_and(|at| retry < at) {
+                        let weak = Rc::downgrade(&c.0);
+                        let watch = ExpiryWatch::start(retry, move || {
+                            with(&weak, AuthController::refresh);
+                        });
+                        if let Some(held) = c.0.refresh.borrow_mut().as_mut() {
+                            held.1 = watch;
+                        }
+                    }
+                }
+            }
+        });
     }
 
     /// What a sign-in window's failure means: an error screen, or, for a renewal, a return to

@@ -13,13 +13,13 @@
 
 use super::pending::PendingRequest;
 use super::scope::Scope;
-use super::secret::{AccessToken, State};
+use super::secret::{AccessToken, AuthorizationCode, CodeVerifier, State};
 use super::session::Session;
 use crate::weburl::Url;
 use thiserror::Error;
 
 /// Parameters of the authorization response. Anything else in the URL is ignored.
-const RESPONSE_PARAMS: [&str; 9] = [
+const RESPONSE_PARAMS: [&str; 10] = [
     "access_token",
     "token_type",
     "expires_in",
@@ -29,6 +29,7 @@ const RESPONSE_PARAMS: [&str; 9] = [
     "error_description",
     "error_uri",
     "refresh_token",
+    "code",
 ];
 
 /// An authorization response read from the URL, not yet checked against anything.
@@ -47,6 +48,7 @@ enum Outcome {
         token_type: Option<String>,
         expires_in: Option<String>,
         scope: Option<String>,
+        code: Option<String>,
     },
     Error(ProviderError),
 }
@@ -102,6 +104,14 @@ pub enum CallbackError {
     #[error("The sign-in response has an unreadable `expires_in`.")]
     /// `expires_in` is not a plain number of seconds.
     InvalidExpiresIn,
+    #[error("The sign-in response carries an access token where only a code was asked for, so it cannot be trusted.")]
+    /// A code-grant callback carried an `access_token`: injected, or a provider that ignored
+    /// `response_type=code`.
+    UnexpectedToken,
+    #[error("The provider's token endpoint did not give a token ({0}).")]
+    /// The token endpoint could not be reached, or answered with something that is not a
+    /// token response (its OAuth errors are [`CallbackError::Provider`]).
+    TokenEndpoint(String),
     #[error("The sign-in window was closed before the sign-in finished.")]
     /// The person closed the sign-in window.
     PopupClosed,
@@ -125,6 +135,8 @@ impl CallbackError {
             Self::MissingParameter(_) => "missing_parameter",
             Self::UnsupportedTokenType => "unsupported_token_type",
             Self::InvalidExpiresIn => "invalid_expires_in",
+            Self::UnexpectedToken => "unexpected_token",
+            Self::TokenEndpoint(_) => "token_endpoint_failed",
             Self::PopupClosed => "popup_closed",
             Self::PopupBlocked => "popup_blocked",
         }
@@ -148,11 +160,11 @@ pub fn parse(query: &str, fragment: &str) -> Result<Option<Response>, CallbackEr
             }
         }
     }
-    let [access_token, token_type, expires_in, scope, state, error, description, uri, _refresh] =
+    let [access_token, token_type, expires_in, scope, state, error, description, uri, _refresh, code] =
         found;
     // An ordinary URL (a repeated `scope` in a page's own query, say) is not a callback, and
     // not an error either.
-    if access_token.is_none() && error.is_none() && state.is_none() {
+    if access_token.is_none() && error.is_none() && state.is_none() && code.is_none() {
         return Ok(None);
     }
     if let Some(name) = duplicate {
@@ -167,12 +179,14 @@ pub fn parse(query: &str, fragment: &str) -> Result<Option<Response>, CallbackEr
                 .and_then(|u| Url::parse(&u).ok())
                 .filter(|u| u.scheme() == "https"),
         }),
-        // A refresh token is not part of this grant (RFC 6749 §4.2.2); it is dropped unread.
+        // A refresh token is part of neither grant's callback (RFC 6749 §4.2.2); it is
+        // dropped unread.
         None => Outcome::Token {
             access_token: access_token.map(AccessToken::new),
             token_type,
             expires_in,
             scope,
+            code,
         },
     };
     Ok(Some(Response {
@@ -199,7 +213,32 @@ impl Response {
     }
 }
 
-/// A callback that passed every check.
+/// What a callback that passed every check leads to.
+#[derive(Debug, PartialEq)]
+pub enum Answer {
+    /// The implicit grant: the session itself.
+    Session(Completed),
+    /// The authorization code grant: a code to redeem, once, at the token endpoint.
+    Code(Redemption),
+}
+
+/// A code-grant callback that passed every check: what the token request needs (RFC 6749
+/// §4.1.3, RFC 7636 §4.5).
+#[derive(Debug, PartialEq)]
+pub struct Redemption {
+    /// The authorization code.
+    pub code: AuthorizationCode,
+    /// The verifier of the challenge the authorize request carried.
+    pub code_verifier: CodeVerifier,
+    /// The redirect URI the authorize request carried (the token request repeats it).
+    pub redirect_uri: String,
+    /// The scopes asked for: the grant when the token response omits `scope`.
+    pub scopes: Vec<String>,
+    /// The in-app route saved before leaving for the provider.
+    pub return_to: String,
+}
+
+/// A sign-in that passed every check.
 #[derive(Debug, PartialEq)]
 pub struct Completed {
     /// The new session.
@@ -209,13 +248,14 @@ pub struct Completed {
 }
 
 /// Checks a parsed response against the pending request taken (and already deleted) from
-/// storage, for the provider this page is configured for. `now_ms` is wall-clock time.
+/// storage, for the provider this page is configured for. `now_ms` is wall-clock time. The
+/// pending request decides the grant: a request that sent a PKCE challenge accepts only a code.
 pub fn complete(
     response: Response,
     pending: Option<PendingRequest>,
     provider: &str,
     now_ms: u64,
-) -> Result<Completed, CallbackError> {
+) -> Result<Answer, CallbackError> {
     let state = response.state.ok_or(CallbackError::MissingState)?;
     let pending = pending.ok_or(CallbackError::NoPendingRequest)?;
     if !pending.state.matches(&state) {
@@ -233,15 +273,60 @@ pub fn complete(
     if pending.is_expired(now_ms) {
         return Err(CallbackError::PendingExpired);
     }
-    let (access_token, token_type, expires_in, scope) = match response.outcome {
+    let (access_token, token_type, expires_in, scope, code) = match response.outcome {
         Outcome::Error(e) => return Err(CallbackError::Provider(Box::new(e))),
         Outcome::Token {
             access_token,
             token_type,
             expires_in,
             scope,
-        } => (access_token, token_type, expires_in, scope),
+            code,
+        } => (access_token, token_type, expires_in, scope, code),
     };
+    if let Some(code_verifier) = pending.code_verifier {
+        // RFC 9700 §2.1.1: a token in the front channel of a code flow is an injection (or a
+        // provider that ignored the response type); either way it is not used.
+        if access_token.is_some() {
+            return Err(CallbackError::UnexpectedToken);
+        }
+        let code = code
+            .filter(|c| !c.is_empty())
+            .ok_or(CallbackError::MissingParameter("code"))?;
+        return Ok(Answer::Code(Redemption {
+            code: AuthorizationCode::new(code),
+            code_verifier,
+            redirect_uri: pending.redirect_uri,
+            scopes: pending.scopes,
+            return_to: pending.return_to,
+        }));
+    }
+    let session = token_session(
+        provider,
+        access_token,
+        token_type,
+        expires_in.as_deref(),
+        scope.as_deref(),
+        &pending.scopes,
+        now_ms,
+    )?;
+    Ok(Answer::Session(Completed {
+        session,
+        return_to: pending.return_to,
+    }))
+}
+
+/// The session a token response describes, by the rules both grants share (RFC 6749 §5.1):
+/// a non-empty bearer token, an optional lifetime in plain seconds, and the scope granted (as
+/// asked when omitted).
+pub(crate) fn token_session(
+    provider: &str,
+    access_token: Option<AccessToken>,
+    token_type: Option<String>,
+    expires_in: Option<&str>,
+    scope: Option<&str>,
+    asked: &[String],
+    now_ms: u64,
+) -> Result<Session, CallbackError> {
     let access_token = access_token
         .filter(|t| !t.secret().is_empty())
         .ok_or(CallbackError::MissingParameter("access_token"))?;
@@ -251,21 +336,18 @@ pub fn complete(
     }
     let expires_at_ms = match expires_in {
         None => None,
-        Some(text) => Some(now_ms.saturating_add(expires_in_ms(&text)?)),
+        Some(text) => Some(now_ms.saturating_add(expires_in_ms(text)?)),
     };
     // RFC 6749 §5.1: an omitted scope means the requested scope was granted.
     let scope = match scope {
-        Some(s) => Scope::parse(&s),
-        None => Scope::from_tokens(&pending.scopes),
+        Some(s) => Scope::parse(s),
+        None => Scope::from_tokens(asked),
     };
-    Ok(Completed {
-        session: Session {
-            provider: provider.to_owned(),
-            access_token,
-            expires_at_ms,
-            scope,
-        },
-        return_to: pending.return_to,
+    Ok(Session {
+        provider: provider.to_owned(),
+        access_token,
+        expires_at_ms,
+        scope,
     })
 }
 
@@ -291,7 +373,88 @@ mod tests {
     fn pending() -> PendingRequest {
         let config = sample();
         let redirect = config.redirect.clone().unwrap();
-        PendingRequest::new(&config, &redirect, [9; STATE_BYTES], "/after", NOW - 1_000)
+        PendingRequest::new(
+            &config,
+            &redirect,
+            [9; STATE_BYTES],
+            [3; 32],
+            "/after",
+            NOW - 1_000,
+        )
+    }
+
+    /// A pending request of the authorization code grant (with a PKCE verifier).
+    fn code_pending() -> PendingRequest {
+        let mut config = sample();
+        let mut redirect = config.redirect.clone().unwrap();
+        redirect.token_url = Some(Url::parse("https://id.example/token").unwrap());
+        config.redirect = Some(redirect.clone());
+        PendingRequest::new(
+            &config,
+            &redirect,
+            [9; STATE_BYTES],
+            [3; 32],
+            "/after",
+            NOW - 1_000,
+        )
+    }
+
+    fn session_of(answer: Answer) -> Completed {
+        match answer {
+            Answer::Session(done) => done,
+            Answer::Code(_) => panic!("an implicit request was answered with a code"),
+        }
+    }
+
+    fn run_code(query: &str) -> Result<Answer, CallbackError> {
+        let response = parse(query, "")?.expect("a callback").at(CALLBACK_PATH);
+        complete(response, Some(code_pending()), "harvest", NOW)
+    }
+
+    #[test]
+    fn a_code_callback_gives_the_code_with_its_verifier_to_redeem() {
+        let q = query_with(code_pending().state.secret(), "code=c%2B1");
+        let Ok(Answer::Code(r)) = run_code(&q) else {
+            panic!("expected a code")
+        };
+        assert_eq!(r.code.secret(), "c+1");
+        assert_eq!(Some(r.code_verifier), code_pending().code_verifier);
+        assert_eq!(r.redirect_uri, "https://app.example/callback");
+        assert_eq!(r.return_to, "/after");
+    }
+
+    #[test]
+    fn a_code_callback_carrying_an_access_token_is_refused() {
+        let state = code_pending().state.secret().to_owned();
+        for rest in [
+            "code=c&access_token=injected&token_type=bearer",
+            "access_token=injected&token_type=bearer",
+        ] {
+            assert_eq!(
+                run_code(&query_with(&state, rest)),
+                Err(CallbackError::UnexpectedToken),
+                "{rest}"
+            );
+        }
+        assert_eq!(
+            run_code(&query_with(&state, "code=")),
+            Err(CallbackError::MissingParameter("code"))
+        );
+        // A forged state is refused before anything else: its code is never redeemed.
+        assert_eq!(
+            run_code(&query_with("forged", "code=c")),
+            Err(CallbackError::StateMismatch)
+        );
+        // The provider's error is shown as in the implicit grant.
+        assert!(matches!(
+            run_code(&query_with(&state, "error=access_denied")),
+            Err(CallbackError::Provider(e)) if e.error == "access_denied"
+        ));
+        // And an implicit request is not completed by a code.
+        assert_eq!(
+            run(&query_with(&good_state(), "code=c"), ""),
+            Err(CallbackError::MissingParameter("access_token"))
+        );
     }
 
     /// The path of the sample configuration's redirect URI.
@@ -305,7 +468,7 @@ mod tests {
         let response = parse(query, fragment)?
             .expect("a callback")
             .at(CALLBACK_PATH);
-        complete(response, Some(pending()), "harvest", NOW)
+        complete(response, Some(pending()), "harvest", NOW).map(session_of)
     }
 
     fn good_state() -> String {
@@ -555,7 +718,7 @@ mod tests {
         let mut config = sample();
         config.scopes = vec!["harvest:all".into()];
         let redirect = config.redirect.clone().unwrap();
-        let p = PendingRequest::new(&config, &redirect, [9; STATE_BYTES], "/", NOW);
+        let p = PendingRequest::new(&config, &redirect, [9; STATE_BYTES], [3; 32], "/", NOW);
         let q = query_with(p.state.secret(), "access_token=a&token_type=bearer");
         let done = complete(
             parse(&q, "").unwrap().unwrap().at(CALLBACK_PATH),
@@ -563,6 +726,7 @@ mod tests {
             "harvest",
             NOW,
         )
+        .map(session_of)
         .unwrap();
         assert_eq!(done.session.scope.tokens(), ["harvest:all"]);
     }

@@ -79,6 +79,8 @@ struct RawConfig {
     #[serde(default)]
     accounts_url: Option<String>,
     #[serde(default)]
+    token_url: Option<String>,
+    #[serde(default)]
     revocation_url: Option<String>,
     #[serde(default)]
     token_transport: Option<TransportKind>,
@@ -131,7 +133,7 @@ impl Default for RateLimitConfig {
     }
 }
 
-/// Where the implicit grant sends the person, and where it comes back.
+/// Where a browser sign-in sends the person, and where it comes back.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Redirect {
     /// The client id the provider issued for this app.
@@ -141,6 +143,16 @@ pub struct Redirect {
     /// Each provider has its own: a callback is accepted only on the path of the request's
     /// redirect URI, so a response delivered to another provider's callback completes nothing.
     pub redirect_uri: Url,
+    /// The token endpoint, with the authorization code grant (`"grant": "code"`): the
+    /// callback's code is redeemed there with its PKCE verifier. `None`: the implicit grant.
+    pub token_url: Option<Url>,
+}
+
+impl Redirect {
+    /// Whether sign-in uses the authorization code grant with PKCE.
+    pub fn uses_code(&self) -> bool {
+        self.token_url.is_some()
+    }
 }
 
 /// A validated configuration. Holding one means every rule below has passed: build one with
@@ -181,9 +193,17 @@ pub struct Config {
 /// What is wrong with `config.json`, and where.
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
 pub enum ConfigError {
-    /// Not JSON, or JSON with an unknown field or a value of the wrong type.
+    /// Not JSON, or JSON with an unknown field.
     #[error("config.json is not valid JSON for this app: {0}")]
     Syntax(String),
+    /// A field's value is of the wrong type, or not one of the words it allows.
+    #[error("config.json, field `{field}`: {problem}")]
+    Value {
+        /// The field's path in `config.json` (`grant`, `rate_limit.requests`).
+        field: String,
+        /// What serde found wrong with the value.
+        problem: String,
+    },
     /// A field broke a rule.
     #[error("config.json, field `{field}`: {problem}")]
     Field {
@@ -196,19 +216,34 @@ pub enum ConfigError {
 
 /// Parameters the app sets on the authorize request itself; a configured authorize URL that
 /// already carried one would make the request ambiguous.
-const RESERVED_AUTHORIZE_PARAMS: [&str; 5] = [
+const RESERVED_AUTHORIZE_PARAMS: [&str; 7] = [
     "client_id",
     "response_type",
     "redirect_uri",
     "state",
     "scope",
+    "code_challenge",
+    "code_challenge_method",
 ];
 
 impl Config {
     /// Parses and validates `config.json`.
     pub fn from_json(text: &str) -> Result<Self, ConfigError> {
-        let raw: RawConfig =
-            serde_json::from_str(text).map_err(|e| ConfigError::Syntax(e.to_string()))?;
+        let mut json = serde_json::Deserializer::from_str(text);
+        let raw: RawConfig = serde_path_to_error::deserialize(&mut json).map_err(|e| {
+            let field = e.path().to_string();
+            let inner = e.into_inner();
+            let problem = inner.to_string();
+            // Broken JSON, or an unknown field, is about the whole file: no field to name.
+            let about_a_value = inner.classify() == serde_json::error::Category::Data
+                && field != "."
+                && !problem.starts_with("unknown field");
+            if about_a_value {
+                ConfigError::Value { field, problem }
+            } else {
+                ConfigError::Syntax(problem)
+            }
+        })?;
         Self::validate(raw)
     }
 
@@ -366,12 +401,27 @@ impl Config {
             }
         };
         let grant = raw.grant.unwrap_or(preset.grant);
+        let token_url = match (grant, raw.token_url) {
+            (Grant::Code, Some(url)) => Some(endpoint("token_url", &url)?),
+            (Grant::Code, None) => {
+                return Err(field(
+                    "token_url",
+                    "is required with \"grant\": \"code\": the provider's token endpoint",
+                ))
+            }
+            (_, Some(_)) => return Err(field(
+                "token_url",
+                "is used only with \"grant\": \"code\" (the authorization code grant with PKCE)",
+            )),
+            (_, None) => None,
+        };
         let redirect = match grant {
             Grant::Paste => None,
-            Grant::Implicit => Some(redirect(
+            Grant::Implicit | Grant::Code => Some(redirect(
                 raw.client_id,
                 url_of("authorize_url", raw.authorize_url, preset.authorize_url)?,
                 raw.redirect_uri,
+                token_url,
             )?),
         };
         if let Some(bad) = raw.scopes.iter().find(|s| {
@@ -520,10 +570,16 @@ impl Config {
             .redirect
             .as_ref()
             .map(|r| ("authorize_url", &r.authorize_url));
+        let token = self
+            .redirect
+            .as_ref()
+            .and_then(|r| r.token_url.as_ref())
+            .map(|u| ("token_url", u));
         let accounts = self.accounts_url.as_ref().map(|u| ("accounts_url", u));
         let revocation = self.revocation_url.as_ref().map(|u| ("revocation_url", u));
         authorize
             .into_iter()
+            .chain(token)
             .chain([("api_base", &self.api_base)])
             .chain(accounts)
             .chain(revocation)
@@ -644,6 +700,12 @@ impl ConfigBuilder {
     /// The endpoint that lists the accounts a token grants.
     pub fn accounts_url(mut self, url: impl Into<String>) -> Self {
         self.0.accounts_url = Some(url.into());
+        self
+    }
+
+    /// The token endpoint, with [`Grant::Code`]: where the callback's code is redeemed.
+    pub fn token_url(mut self, url: impl Into<String>) -> Self {
+        self.0.token_url = Some(url.into());
         self
     }
 
@@ -785,11 +847,13 @@ fn name_field(
     Ok(value)
 }
 
-/// The implicit grant's three fields, each required and checked.
+/// A browser grant's three fields, each required and checked, and the code grant's token
+/// endpoint (already checked).
 fn redirect(
     client_id: Option<String>,
     authorize_url: Option<String>,
     redirect_uri: Option<String>,
+    token_url: Option<Url>,
 ) -> Result<Redirect, ConfigError> {
     let client_id = client_id.unwrap_or_default();
     if client_id.trim().is_empty() {
@@ -832,6 +896,7 @@ fn redirect(
         client_id,
         authorize_url,
         redirect_uri,
+        token_url,
     })
 }
 
@@ -1110,6 +1175,99 @@ pub(crate) mod tests {
             bad_field(evil.check_within(&sample()).map(|()| sample())),
             "revocation_url"
         );
+    }
+
+    fn code_grant(json: serde_json::Value) -> Result<Config, ConfigError> {
+        let mut base = sample_json();
+        base["preset"] = "generic".into();
+        base["api_base"] = "https://id.getharvest.com/api".into();
+        base.as_object_mut().unwrap().remove("accounts_url");
+        for (k, v) in json.as_object().unwrap() {
+            base[k] = v.clone();
+        }
+        Config::from_json(&base.to_string())
+    }
+
+    #[test]
+    fn the_code_grant_needs_its_token_endpoint_and_the_implicit_grant_refuses_one() {
+        let c = code_grant(serde_json::json!({
+            "grant": "code",
+            "token_url": "https://id.getharvest.com/oauth2/token"
+        }))
+        .unwrap();
+        let redirect = c.redirect().unwrap();
+        assert!(redirect.uses_code());
+        assert_eq!(
+            redirect.token_url.as_ref().map(Url::as_str),
+            Some("https://id.getharvest.com/oauth2/token")
+        );
+        assert!(!sample().redirect().unwrap().uses_code());
+        assert_eq!(
+            bad_field(code_grant(serde_json::json!({ "grant": "code" }))),
+            "token_url"
+        );
+        assert_eq!(
+            bad_field(code_grant(serde_json::json!({
+                "grant": "code",
+                "token_url": "http://id.example/token"
+            }))),
+            "token_url"
+        );
+        // A token endpoint beside the implicit grant would be silently unused: a mistake.
+        assert_eq!(
+            bad_field(code_grant(serde_json::json!({
+                "token_url": "https://id.getharvest.com/oauth2/token"
+            }))),
+            "token_url"
+        );
+        // Markup cannot send the code (and its verifier) to another token endpoint.
+        let evil = code_grant(serde_json::json!({
+            "grant": "code",
+            "token_url": "https://evil.example/token"
+        }))
+        .unwrap();
+        assert_eq!(
+            bad_field(evil.check_within(&c).map(|()| sample())),
+            "token_url"
+        );
+        let built = Config::builder("generic")
+            .grant(Grant::Code)
+            .client_id("c")
+            .authorize_url("https://id.example/authorize")
+            .redirect_uri("https://app.example/callback")
+            .token_url("https://id.example/token")
+            .api_base("https://id.example/api")
+            .build()
+            .unwrap();
+        assert!(built.redirect().unwrap().uses_code());
+    }
+
+    #[test]
+    fn a_bad_value_names_its_field() {
+        let err = with("grant", "cod".into()).unwrap_err();
+        assert!(
+            matches!(&err, ConfigError::Value { field, problem } if field == "grant" && problem.contains("`cod`")),
+            "{err:?}"
+        );
+        assert!(err.to_string().starts_with("config.json, field `grant`: "));
+        let err = with(
+            "rate_limit",
+            serde_json::json!({"requests": "lots", "per_seconds": 1}),
+        )
+        .unwrap_err();
+        assert!(
+            matches!(&err, ConfigError::Value { field, .. } if field == "rate_limit.requests"),
+            "{err:?}"
+        );
+        // An unknown field, or broken JSON, is about the file.
+        assert!(matches!(
+            with("grnat", "code".into()),
+            Err(ConfigError::Syntax(_))
+        ));
+        assert!(matches!(
+            Config::from_json("{\"preset\": "),
+            Err(ConfigError::Syntax(_))
+        ));
     }
 
     #[test]

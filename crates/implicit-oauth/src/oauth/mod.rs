@@ -10,11 +10,12 @@ pub mod scope;
 pub mod secret;
 pub mod session;
 mod stored;
+pub mod token;
 
-pub use callback::{CallbackError, Completed, ProviderError};
+pub use callback::{Answer, CallbackError, Completed, ProviderError, Redemption};
 pub use config::{Config, ConfigError, RateLimitConfig, Redirect, TokenStorage, TokenTransport};
 pub use pending::PendingRequest;
 pub use preset::{Grant, View};
 pub use scope::{Product, Scope};
-pub use secret::{AccessToken, State};
+pub use secret::{AccessToken, AuthorizationCode, CodeVerifier, RefreshToken, State};
 pub use session::Session;

@@ -6,7 +6,7 @@
 //! callback URL cannot be replayed.
 
 use super::config::{Config, Redirect};
-use super::secret::{State, STATE_BYTES};
+use super::secret::{CodeVerifier, State, STATE_BYTES, VERIFIER_BYTES};
 use super::stored;
 use crate::weburl::Url;
 
@@ -31,15 +31,20 @@ pub struct PendingRequest {
     pub return_to: String,
     /// When it was made (ms since the epoch).
     pub created_at_ms: u64,
+    /// With the authorization code grant, the PKCE verifier whose challenge went out with the
+    /// request; it is sent only with this request's code, and goes with this record.
+    pub code_verifier: Option<CodeVerifier>,
 }
 
 impl PendingRequest {
-    /// A fresh request. `random` must come from the platform CSPRNG; `now_ms` is wall-clock
-    /// milliseconds since the Unix epoch.
+    /// A fresh request. `random` (for `state`) and `verifier_random` (for the PKCE verifier,
+    /// used only with the code grant) must come from the platform CSPRNG; `now_ms` is
+    /// wall-clock milliseconds since the Unix epoch.
     pub fn new(
         config: &Config,
         redirect: &Redirect,
         random: [u8; STATE_BYTES],
+        verifier_random: [u8; VERIFIER_BYTES],
         return_to: &str,
         now_ms: u64,
     ) -> Self {
@@ -50,19 +55,31 @@ impl PendingRequest {
             scopes: config.scopes.clone(),
             return_to: in_app_route(return_to),
             created_at_ms: now_ms,
+            code_verifier: redirect
+                .uses_code()
+                .then(|| CodeVerifier::from_random(verifier_random)),
         }
     }
 
     /// The URL to send the browser to: the configured authorize URL, its own query kept, plus
-    /// `client_id`, `response_type=token`, `redirect_uri`, `state` and (if any) `scope`.
+    /// `client_id`, `response_type` (`token`, or `code` with the code grant), `redirect_uri`,
+    /// `state`, (if any) `scope`, and with the code grant the PKCE `code_challenge` (S256).
     pub fn authorize_url(&self, redirect: &Redirect) -> Url {
         let mut url = redirect.authorize_url.clone();
+        let response_type = match self.code_verifier {
+            Some(_) => "code",
+            None => "token",
+        };
         url.append_pair("client_id", &redirect.client_id)
-            .append_pair("response_type", "token")
+            .append_pair("response_type", response_type)
             .append_pair("redirect_uri", &self.redirect_uri)
             .append_pair("state", self.state.secret());
         if !self.scopes.is_empty() {
             url.append_pair("scope", &self.scopes.join(" "));
+        }
+        if let Some(verifier) = &self.code_verifier {
+            url.append_pair("code_challenge", &verifier.challenge())
+                .append_pair("code_challenge_method", "S256");
         }
         url
     }
@@ -78,6 +95,7 @@ impl PendingRequest {
     pub fn to_stored(&self) -> String {
         let created = self.created_at_ms.to_string();
         let scope = self.scopes.join(" ");
+        let verifier = self.code_verifier.as_ref().map_or("", |v| v.secret());
         stored::write([
             ("state", self.state.secret()),
             ("provider", self.provider.as_str()),
@@ -85,12 +103,13 @@ impl PendingRequest {
             ("scope", scope.as_str()),
             ("return_to", self.return_to.as_str()),
             ("created_at_ms", created.as_str()),
+            ("code_verifier", verifier),
         ])
     }
 
     /// `None` for anything that is not a record we wrote: storage is not trusted to be intact.
     pub fn from_stored(text: &str) -> Option<Self> {
-        let [state, provider, redirect_uri, scope, return_to, created] = stored::read(
+        let [state, provider, redirect_uri, scope, return_to, created, verifier] = stored::read(
             text,
             [
                 "state",
@@ -99,6 +118,7 @@ impl PendingRequest {
                 "scope",
                 "return_to",
                 "created_at_ms",
+                "code_verifier",
             ],
         )?;
         Some(PendingRequest {
@@ -112,6 +132,9 @@ impl PendingRequest {
                 .collect(),
             return_to: in_app_route(&return_to?),
             created_at_ms: stored::number(&created?)?,
+            code_verifier: Some(verifier?)
+                .filter(|v| !v.is_empty())
+                .map(CodeVerifier::new),
         })
     }
 }
@@ -138,7 +161,14 @@ mod tests {
     fn pending(now: u64) -> PendingRequest {
         let config = sample();
         let redirect = config.redirect.clone().unwrap();
-        PendingRequest::new(&config, &redirect, [7; STATE_BYTES], "/dashboard?x=1", now)
+        PendingRequest::new(
+            &config,
+            &redirect,
+            [7; STATE_BYTES],
+            [8; VERIFIER_BYTES],
+            "/dashboard?x=1",
+            now,
+        )
     }
 
     #[test]
@@ -146,7 +176,7 @@ mod tests {
         let mut config = sample();
         config.scopes = vec!["harvest:all".into(), "read write".replace(' ', "_")];
         let redirect = config.redirect.clone().unwrap();
-        let p = PendingRequest::new(&config, &redirect, [7; STATE_BYTES], "/", 0);
+        let p = PendingRequest::new(&config, &redirect, [7; STATE_BYTES], [8; 32], "/", 0);
         let url = p.authorize_url(&redirect);
         let pairs: Vec<(String, String)> = url.query_pairs();
         assert_eq!(
@@ -162,6 +192,32 @@ mod tests {
         assert!(url
             .as_str()
             .contains("redirect_uri=https%3A%2F%2Fapp.example%2Fcallback"));
+    }
+
+    #[test]
+    fn with_the_code_grant_the_request_asks_for_a_code_with_an_s256_challenge() {
+        let mut config = sample();
+        let mut redirect = config.redirect.clone().unwrap();
+        redirect.token_url = Some(Url::parse("https://id.example/token").unwrap());
+        config.redirect = Some(redirect.clone());
+        let p = PendingRequest::new(&config, &redirect, [7; STATE_BYTES], [8; 32], "/", 0);
+        let verifier = p.code_verifier.clone().expect("a verifier");
+        assert_eq!(verifier, CodeVerifier::from_random([8; 32]));
+        let pairs = p.authorize_url(&redirect).query_pairs();
+        let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+        assert_eq!(get("response_type"), Some("code"));
+        assert_eq!(get("code_challenge"), Some(verifier.challenge().as_str()));
+        assert_eq!(get("code_challenge_method"), Some("S256"));
+        // The verifier itself never goes to the authorize endpoint.
+        assert!(!p
+            .authorize_url(&redirect)
+            .as_str()
+            .contains(verifier.secret()));
+        // It is kept with the request, and only there.
+        let back = PendingRequest::from_stored(&p.to_stored()).unwrap();
+        assert_eq!(back.code_verifier, Some(verifier));
+        assert_eq!(pending(0).code_verifier, None);
+        assert!(pending(0).to_stored().ends_with("&code_verifier="));
     }
 
     #[test]

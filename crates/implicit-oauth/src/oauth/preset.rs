@@ -13,6 +13,9 @@ use super::scope::Product;
 pub enum Grant {
     /// The implicit grant: a redirect (or popup) to the authorize URL.
     Implicit,
+    /// The authorization code grant with PKCE (RFC 7636), for providers that offer it to
+    /// public clients: the same redirect (or popup), then the code is redeemed at `token_url`.
+    Code,
     /// No browser grant exists (the provider's only grant needs a client secret): the person
     /// pastes a token they created at the provider.
     Paste,

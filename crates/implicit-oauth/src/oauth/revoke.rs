@@ -1,27 +1,34 @@
 //! Token revocation (RFC 7009): what sign-out posts to the provider's revocation endpoint.
 
 use super::config::Config;
-use super::secret::AccessToken;
+use super::secret::RefreshToken;
 use super::session::Session;
 
-/// The revocation request's endpoint and form body for `session`, when the configuration
-/// names an endpoint and the token came from this app's sign-in (a pasted personal token is
-/// the person's own, not this client's to revoke). A public client identifies itself with its
+/// The revocation requests' endpoint and form bodies for `session` (and its refresh token,
+/// first, when there is one: revoking it ends the grant), when the configuration names an
+/// endpoint and the token came from this app's sign-in (a pasted personal token is the
+/// person's own, not this client's to revoke). A public client identifies itself with its
 /// `client_id` (there is no secret to send); servers such as Authlib's refuse the request
 /// otherwise.
-pub fn revocation_request(config: &Config, session: &Session) -> Option<(String, String)> {
+pub fn revocation_requests(
+    config: &Config,
+    session: &Session,
+    refresh_token: Option<&RefreshToken>,
+) -> Option<(String, Vec<String>)> {
     let url = config.revocation_url.as_ref()?;
     let client_id = &config.redirect.as_ref()?.client_id;
+    let refresh = refresh_token.map(|t| form(client_id, t.secret(), "refresh_token"));
+    let access = form(client_id, session.access_token.secret(), "access_token");
     Some((
         url.as_str().to_owned(),
-        form(client_id, &session.access_token),
+        refresh.into_iter().chain([access]).collect(),
     ))
 }
 
-fn form(client_id: &str, token: &AccessToken) -> String {
+fn form(client_id: &str, token: &str, hint: &str) -> String {
     form_urlencoded::Serializer::new(String::new())
-        .append_pair("token", token.secret())
-        .append_pair("token_type_hint", "access_token")
+        .append_pair("token", token)
+        .append_pair("token_type_hint", hint)
         .append_pair("client_id", client_id)
         .finish()
 }
@@ -30,7 +37,7 @@ fn form(client_id: &str, token: &AccessToken) -> String {
 mod tests {
     use super::*;
     use crate::oauth::config::tests::sample_json;
-    use crate::oauth::Scope;
+    use crate::oauth::{AccessToken, Scope};
 
     fn session(token: &str) -> Session {
         Session {
@@ -46,8 +53,11 @@ mod tests {
         let mut json = sample_json();
         json["revocation_url"] = "https://id.getharvest.com/oauth2/revoke".into();
         let config = Config::from_json(&json.to_string()).unwrap();
-        let (url, body) = revocation_request(&config, &session("a b&c=d")).unwrap();
+        let (url, bodies) = revocation_requests(&config, &session("a b&c=d"), None).unwrap();
         assert_eq!(url, "https://id.getharvest.com/oauth2/revoke");
+        let [body] = &bodies[..] else {
+            panic!("{bodies:?}")
+        };
         let pairs: Vec<(String, String)> = form_urlencoded::parse(body.as_bytes())
             .into_owned()
             .collect();
@@ -65,8 +75,26 @@ mod tests {
     }
 
     #[test]
+    fn a_refresh_token_is_revoked_first_then_the_access_token() {
+        let mut json = sample_json();
+        json["revocation_url"] = "https://id.getharvest.com/oauth2/revoke".into();
+        let config = Config::from_json(&json.to_string()).unwrap();
+        let refresh = RefreshToken::new("r");
+        let (_, bodies) = revocation_requests(&config, &session("a"), Some(&refresh)).unwrap();
+        let hints: Vec<String> = bodies
+            .iter()
+            .map(|b| {
+                let pairs: Vec<(String, String)> =
+                    form_urlencoded::parse(b.as_bytes()).into_owned().collect();
+                format!("{}:{}", pairs[0].1, pairs[1].1)
+            })
+            .collect();
+        assert_eq!(hints, ["r:refresh_token", "a:access_token"]);
+    }
+
+    #[test]
     fn nothing_is_posted_without_an_endpoint() {
         let config = Config::from_json(&sample_json().to_string()).unwrap();
-        assert_eq!(revocation_request(&config, &session("t")), None);
+        assert_eq!(revocation_requests(&config, &session("t"), None), None);
     }
 }
