@@ -216,6 +216,126 @@ pub async fn revoke(
     }
 }
 
+/// `POST /oauth2/token` (the generic profile's): redeems a code with its PKCE verifier, or
+/// trades a refresh token (rotating it), for the registered public client, which sends its
+/// `client_id` and no secret. Answers are JSON and never cached (RFC 6749 §5.1).
+pub async fn token(
+    State(p): State<Arc<Provider>>,
+    axum::Form(form): axum::Form<Vec<(String, String)>>,
+) -> Response {
+    use crate::tokens::Refusal;
+    let mut seen = std::collections::HashSet::new();
+    if form.iter().any(|(k, _)| !seen.insert(k.as_str())) {
+        return token_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "A parameter is repeated.",
+        );
+    }
+    let get = |k: &str| {
+        form.iter()
+            .find(|(name, _)| name == k)
+            .map(|(_, v)| v.as_str())
+    };
+    let known = |id: &str| {
+        id == p.settings.client_id || p.settings.other_client_ids.iter().any(|o| o == id)
+    };
+    let Some(client_id) = get("client_id").filter(|id| known(id)) else {
+        return token_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "Unknown client.",
+        );
+    };
+    if get("client_secret").is_some() {
+        return token_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "A public client has no secret to send.",
+        );
+    }
+    let lifetime = p.settings.token_lifetime;
+    let issued = match get("grant_type") {
+        Some("authorization_code") => {
+            match (get("code"), get("redirect_uri"), get("code_verifier")) {
+                (Some(code), Some(redirect_uri), Some(verifier)) => p.store.redeem_code(
+                    code,
+                    client_id,
+                    redirect_uri,
+                    verifier,
+                    lifetime,
+                    p.settings.refresh_tokens,
+                ),
+                _ => {
+                    return token_error(
+                        StatusCode::BAD_REQUEST,
+                        "invalid_request",
+                        "code, redirect_uri and code_verifier are required.",
+                    )
+                }
+            }
+        }
+        Some("refresh_token") if p.settings.refresh_tokens => match get("refresh_token") {
+            Some(token) => p.store.refresh(token, client_id, lifetime),
+            None => {
+                return token_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_request",
+                    "refresh_token is required.",
+                )
+            }
+        },
+        _ => {
+            return token_error(
+                StatusCode::BAD_REQUEST,
+                "unsupported_grant_type",
+                "This grant type is not offered.",
+            )
+        }
+    };
+    match issued {
+        Ok(issued) => {
+            let mut body = serde_json::json!({
+                "access_token": issued.access_token,
+                "token_type": "Bearer",
+                "expires_in": lifetime.as_secs(),
+                "scope": issued.scopes.join(" "),
+            });
+            if let Some(refresh) = issued.refresh_token {
+                body["refresh_token"] = refresh.into();
+            }
+            (
+                [(header::PRAGMA, HeaderValue::from_static("no-cache"))],
+                axum::Json(body),
+            )
+                .into_response()
+        }
+        Err(refusal) => {
+            let description = match refusal {
+                Refusal::UnknownCode => "Unknown authorization code.",
+                Refusal::CodeReplayed => "The authorization code was already used.",
+                Refusal::CodeExpired => "The authorization code has expired.",
+                Refusal::WrongClientOrRedirect => {
+                    "The code was issued to another client or redirect_uri."
+                }
+                Refusal::VerifierMismatch => "The code_verifier does not match the code_challenge.",
+                Refusal::DeadRefreshToken => {
+                    "The refresh token is invalid, revoked or already used."
+                }
+            };
+            token_error(StatusCode::BAD_REQUEST, "invalid_grant", description)
+        }
+    }
+}
+
+fn token_error(status: StatusCode, error: &str, description: &str) -> Response {
+    (
+        status,
+        axum::Json(serde_json::json!({ "error": error, "error_description": description })),
+    )
+        .into_response()
+}
+
 /// CORS for the registered origin only: other origins get no `Access-Control-Allow-Origin`, so
 /// the browser withholds the response from them. Preflights allow the header transport.
 pub async fn cors(

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 /// The lifetime of tokens that "never expire" (App.net, AppHarbor): a century.
 const NEVER: Duration = Duration::from_secs(100 * 365 * 86_400);
-use crate::tokens::ConsentRequest;
+use crate::tokens::{CodeRequest, ConsentRequest};
 use crate::Provider;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, StatusCode};
@@ -66,15 +66,43 @@ pub async fn show(State(p): State<Arc<Provider>>, RawQuery(raw): RawQuery) -> Re
         }
     };
     let state = get("state").map(str::to_owned);
-    if get("response_type") != Some("token") {
-        return redirect(
-            &p,
-            redirect_uri,
-            &[("error", "unsupported_response_type")],
-            state.as_deref(),
-        );
-    }
     let client = get("client_id").unwrap_or_default().to_owned();
+    let profile = p.settings.profile;
+    let code = match get("response_type") {
+        Some("token") => None,
+        // The code grant, for the generic profile: PKCE (S256) is required of every client,
+        // as RFC 9700 §2.1.1 asks of servers for public clients.
+        Some("code") if profile.offers_code() => {
+            match (get("code_challenge"), get("code_challenge_method")) {
+                (Some(challenge), Some("S256")) if challenge.len() == 43 => Some(CodeRequest {
+                    client_id: client.clone(),
+                    code_challenge: challenge.to_owned(),
+                }),
+                _ => {
+                    let params = [
+                        ("error", "invalid_request"),
+                        ("error_description", "PKCE with S256 is required."),
+                    ];
+                    return redirect(
+                        &p,
+                        Placement::Query,
+                        redirect_uri,
+                        &params,
+                        state.as_deref(),
+                    );
+                }
+            }
+        }
+        _ => {
+            return redirect(
+                &p,
+                Placement::Configured,
+                redirect_uri,
+                &[("error", "unsupported_response_type")],
+                state.as_deref(),
+            )
+        }
+    };
     let requested: Vec<String> = get("scope")
         .unwrap_or_default()
         .split(' ')
@@ -85,8 +113,8 @@ pub async fn show(State(p): State<Arc<Provider>>, RawQuery(raw): RawQuery) -> Re
         redirect_uri: redirect_uri.to_owned(),
         state,
         scopes: requested.clone(),
+        code,
     });
-    let profile = p.settings.profile;
     let accounts = profile.scopes_are_accounts();
     let legend = if accounts {
         "Accounts to share"
@@ -148,12 +176,17 @@ pub async fn decide(
         );
     };
     let state = request.state.as_deref();
+    // The code grant's response is always in the query (RFC 6749 §4.1.2).
+    let placement = match request.code {
+        Some(_) => Placement::Query,
+        None => Placement::Configured,
+    };
     if value("decision") != Some("allow") {
         let params = [
             ("error", "access_denied"),
             ("error_description", "The user denied access."),
         ];
-        return redirect(&p, &request.redirect_uri, &params, state);
+        return redirect(&p, placement, &request.redirect_uri, &params, state);
     }
     let profile = p.settings.profile;
     let lifetime = if profile.tokens_expire() {
@@ -173,6 +206,13 @@ pub async fn decide(
             .collect();
         let scope = granted.join(" ");
         let all = p.accounts.iter().map(|a| a.id).collect();
+        if let Some(code_request) = &request.code {
+            let code = p
+                .store
+                .issue_code(code_request, &request.redirect_uri, all, granted);
+            let params = [("code", code.as_str())];
+            return redirect(&p, placement, &request.redirect_uri, &params, state);
+        }
         let token = p.store.issue_with_scopes(all, granted, lifetime);
         params.extend([("access_token", token.as_str()), ("token_type", "bearer")]);
         if profile.tokens_expire() {
@@ -182,7 +222,7 @@ pub async fn decide(
         if profile != Profile::AppNet && !scope.is_empty() {
             params.push(("scope", scope.as_str()));
         }
-        return redirect(&p, &request.redirect_uri, &params, state);
+        return redirect(&p, placement, &request.redirect_uri, &params, state);
     }
     let chosen: Vec<u64> = form
         .iter()
@@ -195,7 +235,7 @@ pub async fn decide(
             ("error", "access_denied"),
             ("error_description", "No account was chosen."),
         ];
-        return redirect(&p, &request.redirect_uri, &params, state);
+        return redirect(&p, placement, &request.redirect_uri, &params, state);
     }
     let scope: Vec<String> = p
         .accounts
@@ -219,13 +259,23 @@ pub async fn decide(
         ("expires_in", expires_in.as_str()),
         ("scope", scope.as_str()),
     ]);
-    redirect(&p, &request.redirect_uri, &params, state)
+    redirect(&p, placement, &request.redirect_uri, &params, state)
+}
+
+/// Where a redirect puts its parameters.
+#[derive(Clone, Copy)]
+enum Placement {
+    /// The query: the code grant's place.
+    Query,
+    /// Where this provider's settings say (the implicit grant's, which varies by provider).
+    Configured,
 }
 
 /// 303 to the (already verified) redirect URI with the response in the query or the fragment,
 /// `state` echoed exactly as received.
 fn redirect(
     p: &Provider,
+    placement: Placement,
     redirect_uri: &str,
     params: &[(&str, &str)],
     state: Option<&str>,
@@ -250,7 +300,11 @@ fn redirect(
         };
         url.set_query(Some(&query));
     };
-    match p.settings.callback_placement {
+    let placement = match placement {
+        Placement::Query => CallbackPlacement::Query,
+        Placement::Configured => p.settings.callback_placement,
+    };
+    match placement {
         CallbackPlacement::Query => append_query(&mut url, &all),
         CallbackPlacement::Fragment => url.set_fragment(Some(&all)),
         // App.net: `state` in the query, the rest in the fragment.

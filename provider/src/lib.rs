@@ -84,6 +84,9 @@ pub fn router(provider: Arc<Provider>) -> Router {
     if let Some(path) = provider.settings.profile.revocation_path() {
         api = api.route(path, axum::routing::post(api::revoke));
     }
+    if let Some(path) = provider.settings.profile.token_path() {
+        api = api.route(path, axum::routing::post(api::token));
+    }
     let api = api
         .route("/api/v2/accounts", get(api::accounts))
         .route("/v2/users/me", get(api::users_me))

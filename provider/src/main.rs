@@ -46,6 +46,9 @@ struct Args {
     /// Grant `all` instead of naming accounts.
     #[arg(long)]
     scope_all: bool,
+    /// The generic profile's token endpoint issues refresh tokens, rotated on each use.
+    #[arg(long)]
+    refresh_tokens: bool,
 }
 
 fn parse_profile(id: &str) -> Result<Profile, String> {
@@ -103,6 +106,7 @@ impl Args {
             per_page: self.per_page.unwrap_or(defaults.per_page),
             rate_limit: self.rate_limit.unwrap_or(defaults.rate_limit),
             scope_all: self.scope_all,
+            refresh_tokens: self.refresh_tokens,
             redirect_prefix: format!("http://127.0.0.1:{}/", self.app_port),
             allowed_origin: format!("http://127.0.0.1:{}", self.app_port),
             ..defaults

@@ -76,6 +76,17 @@ impl Profile {
         }
     }
 
+    /// Whether the authorization code grant with PKCE is offered (the generic profile's, as
+    /// the presets' real services offer browsers the implicit grant only).
+    pub fn offers_code(self) -> bool {
+        self == Profile::Generic
+    }
+
+    /// The token endpoint's path (the code grant's).
+    pub fn token_path(self) -> Option<&'static str> {
+        self.offers_code().then_some("/oauth2/token")
+    }
+
     /// The API base path, below the provider's origin.
     pub fn api_base_path(self) -> &'static str {
         match self {

@@ -51,6 +51,8 @@ pub struct Settings {
     /// Grant the scope `all` instead of naming the accounts, so the client must ask the
     /// accounts endpoint which accounts it may use.
     pub scope_all: bool,
+    /// The code grant's token endpoint issues refresh tokens (rotated on each use).
+    pub refresh_tokens: bool,
 }
 
 impl Settings {
@@ -75,6 +77,7 @@ impl Settings {
             expose_retry_after: true,
             entries_per_weekday: 10,
             scope_all: false,
+            refresh_tokens: false,
         }
     }
 }

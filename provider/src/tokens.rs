@@ -22,7 +22,63 @@ pub struct ConsentRequest {
     pub state: Option<String>,
     /// The scopes asked for (offered on the consent page when scopes are permissions).
     pub scopes: Vec<String>,
+    /// The authorization code grant: the client and its PKCE S256 challenge. `None`: the
+    /// implicit grant.
+    pub code: Option<CodeRequest>,
 }
+
+/// What a code-grant authorize request bound its code to (RFC 6749 §4.1.3, RFC 7636 §4.6).
+#[derive(Clone, Debug)]
+pub struct CodeRequest {
+    pub client_id: String,
+    pub code_challenge: String,
+}
+
+/// An issued authorization code, waiting to be redeemed once.
+#[derive(Clone, Debug)]
+struct IssuedCode {
+    client_id: String,
+    redirect_uri: String,
+    code_challenge: String,
+    account_ids: Vec<u64>,
+    scopes: Vec<String>,
+    issued_at: Instant,
+    /// The access and refresh tokens it was redeemed for: revoked if it is replayed.
+    redeemed_for: Option<Vec<String>>,
+}
+
+/// An issued refresh token.
+#[derive(Clone, Debug)]
+struct IssuedRefresh {
+    client_id: String,
+    account_ids: Vec<u64>,
+    scopes: Vec<String>,
+    /// Revoked (RFC 7009), or used once and rotated away.
+    dead: bool,
+}
+
+/// Tokens the token endpoint hands out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Issued {
+    pub access_token: String,
+    pub scopes: Vec<String>,
+    pub refresh_token: Option<String>,
+}
+
+/// Why the token endpoint refuses (RFC 6749 §5.2): every case is `invalid_grant`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    UnknownCode,
+    CodeReplayed,
+    CodeExpired,
+    WrongClientOrRedirect,
+    VerifierMismatch,
+    DeadRefreshToken,
+}
+
+/// An authorization code not redeemed in this time is refused (RFC 6749 §4.1.2: ten minutes
+/// at most; one is plenty).
+const CODE_LIFETIME: Duration = Duration::from_secs(60);
 
 /// A consent ticket not answered in this time is forgotten.
 const CONSENT_LIFETIME: Duration = Duration::from_secs(600);
@@ -30,8 +86,25 @@ const CONSENT_LIFETIME: Duration = Duration::from_secs(600);
 #[derive(Default)]
 pub struct Store {
     grants: Mutex<HashMap<String, Grant>>,
+    codes: Mutex<HashMap<String, IssuedCode>>,
+    refresh_tokens: Mutex<HashMap<String, IssuedRefresh>>,
     consents: Mutex<HashMap<String, (Instant, ConsentRequest)>>,
     redirects: Mutex<Vec<String>>,
+}
+
+/// PKCE's S256 transform (RFC 7636 §4.2).
+pub fn s256(verifier: &str) -> String {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(verifier))
+}
+
+/// RFC 7636 §4.1: 43 to 128 characters of `[A-Za-z0-9-._~]`.
+fn verifier_is_valid(verifier: &str) -> bool {
+    (43..=128).contains(&verifier.len())
+        && verifier
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b))
 }
 
 /// 256 bits from the OS CSPRNG, URL-safe base64.
@@ -73,8 +146,12 @@ impl Store {
             .cloned()
     }
 
-    /// Revokes one token (RFC 7009); false when it was never issued.
+    /// Revokes one access or refresh token (RFC 7009); false when it was never issued.
     pub fn revoke(&self, token: &str) -> bool {
+        if let Some(refresh) = self.refresh_tokens.lock().unwrap().get_mut(token) {
+            refresh.dead = true;
+            return true;
+        }
         match self.grants.lock().unwrap().get_mut(token) {
             Some(grant) => {
                 grant.revoked = true;
@@ -82,6 +159,141 @@ impl Store {
             }
             None => false,
         }
+    }
+
+    /// Issues an authorization code for a consented code-grant request.
+    pub fn issue_code(
+        &self,
+        request: &CodeRequest,
+        redirect_uri: &str,
+        account_ids: Vec<u64>,
+        scopes: Vec<String>,
+    ) -> String {
+        let code = random_token();
+        self.codes.lock().unwrap().insert(
+            code.clone(),
+            IssuedCode {
+                client_id: request.client_id.clone(),
+                redirect_uri: redirect_uri.to_owned(),
+                code_challenge: request.code_challenge.clone(),
+                account_ids,
+                scopes,
+                issued_at: Instant::now(),
+                redeemed_for: None,
+            },
+        );
+        code
+    }
+
+    /// Redeems a code once (RFC 6749 §4.1.3), proving its PKCE verifier (RFC 7636 §4.6). A
+    /// code presented again is refused and the tokens it gave are revoked (§4.1.2).
+    pub fn redeem_code(
+        &self,
+        code: &str,
+        client_id: &str,
+        redirect_uri: &str,
+        code_verifier: &str,
+        lifetime: Duration,
+        with_refresh: bool,
+    ) -> Result<Issued, Refusal> {
+        let mut codes = self.codes.lock().unwrap();
+        let issued = codes.get_mut(code).ok_or(Refusal::UnknownCode)?;
+        if let Some(tokens) = &issued.redeemed_for {
+            let tokens = tokens.clone();
+            drop(codes);
+            for token in tokens {
+                self.revoke(&token);
+            }
+            return Err(Refusal::CodeReplayed);
+        }
+        if issued.issued_at.elapsed() > CODE_LIFETIME {
+            return Err(Refusal::CodeExpired);
+        }
+        if issued.client_id != client_id || issued.redirect_uri != redirect_uri {
+            return Err(Refusal::WrongClientOrRedirect);
+        }
+        if s256(code_verifier) != issued.code_challenge || !verifier_is_valid(code_verifier) {
+            return Err(Refusal::VerifierMismatch);
+        }
+        let (accounts, scopes) = (issued.account_ids.clone(), issued.scopes.clone());
+        let tokens = self.issue_pair(client_id, accounts, scopes, lifetime, with_refresh);
+        issued.redeemed_for = Some(
+            [
+                Some(tokens.access_token.clone()),
+                tokens.refresh_token.clone(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
+        );
+        Ok(tokens)
+    }
+
+    /// Trades a live refresh token for a new access token and a new refresh token (rotation):
+    /// the old refresh token dies with the trade.
+    pub fn refresh(
+        &self,
+        refresh_token: &str,
+        client_id: &str,
+        lifetime: Duration,
+    ) -> Result<Issued, Refusal> {
+        let (accounts, scopes) = {
+            let mut all = self.refresh_tokens.lock().unwrap();
+            let old = all
+                .get_mut(refresh_token)
+                .filter(|r| !r.dead && r.client_id == client_id)
+                .ok_or(Refusal::DeadRefreshToken)?;
+            old.dead = true;
+            (old.account_ids.clone(), old.scopes.clone())
+        };
+        Ok(self.issue_pair(client_id, accounts, scopes, lifetime, true))
+    }
+
+    fn issue_pair(
+        &self,
+        client_id: &str,
+        account_ids: Vec<u64>,
+        scopes: Vec<String>,
+        lifetime: Duration,
+        with_refresh: bool,
+    ) -> Issued {
+        let access_token = self.issue_with_scopes(account_ids.clone(), scopes.clone(), lifetime);
+        let refresh_token = with_refresh.then(|| {
+            let token = random_token();
+            self.refresh_tokens.lock().unwrap().insert(
+                token.clone(),
+                IssuedRefresh {
+                    client_id: client_id.to_owned(),
+                    account_ids,
+                    scopes: scopes.clone(),
+                    dead: false,
+                },
+            );
+            token
+        });
+        Issued {
+            access_token,
+            scopes,
+            refresh_token,
+        }
+    }
+
+    /// Whether a refresh token is live (issued, not revoked, not rotated away).
+    pub fn refresh_token_is_live(&self, token: &str) -> bool {
+        self.refresh_tokens
+            .lock()
+            .unwrap()
+            .get(token)
+            .is_some_and(|r| !r.dead)
+    }
+
+    /// The refresh tokens issued so far that are still live.
+    pub fn live_refresh_tokens(&self) -> Vec<String> {
+        let all = self.refresh_tokens.lock().unwrap();
+        all.iter()
+            .filter(|(_, r)| !r.dead)
+            .map(|(t, _)| t.clone())
+            .collect()
     }
 
     /// Revokes every token issued so far (the "revoke access" a person does in their profile).
