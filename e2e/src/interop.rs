@@ -9,8 +9,11 @@ use std::time::{Duration, Instant};
 /// The person registered on the server, and their password.
 pub const USERNAME: &str = "ada";
 pub const PASSWORD: &str = "analytical-engine-1843";
-/// The public client registered for the app.
+/// The public client registered for the app, allowed the implicit grant.
 pub const CLIENT_ID: &str = "interop-client";
+/// The public client registered for the app, allowed the authorization code grant (PKCE
+/// required).
+pub const CODE_CLIENT_ID: &str = "interop-client-code";
 
 /// The server process; killed on drop.
 pub struct Dot {

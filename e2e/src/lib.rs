@@ -35,8 +35,8 @@ pub struct Options {
     /// bring their own).
     pub placement: CallbackPlacement,
     pub token_lifetime: Duration,
-    /// Fields merged into the app's `config.json` (`null` removes one; `{app_url}` in a string
-    /// stands for the app's URL).
+    /// Fields merged into the app's `config.json` (`null` removes one; `{app_url}` and
+    /// `{provider_url}` in a string stand for the app's and the provider's URLs).
     pub config: Value,
     /// Hold `config.json` back this long, to observe the app before its first request completes.
     pub config_delay: Duration,
@@ -412,7 +412,12 @@ impl Env {
                     Value::Null => {
                         config.as_object_mut().unwrap().remove(&k);
                     }
-                    Value::String(text) => config[k] = text.replace("{app_url}", &app_url).into(),
+                    Value::String(text) => {
+                        config[k] = text
+                            .replace("{app_url}", &app_url)
+                            .replace("{provider_url}", &provider_url)
+                            .into()
+                    }
                     v => config[k] = v,
                 }
             }

@@ -5,7 +5,7 @@
 //! Each test: the app (generic preset, only URLs and client id configured), the server on its
 //! own origin, real login and consent pages, real redirects, real CORS.
 
-use e2e::interop::{Dot, CLIENT_ID, PASSWORD, USERNAME};
+use e2e::interop::{Dot, CLIENT_ID, CODE_CLIENT_ID, PASSWORD, USERNAME};
 use e2e::{free_port, Env, Options};
 use local_provider::profiles::Profile;
 use serde_json::json;
@@ -180,6 +180,67 @@ async fn sign_out_revokes_the_token_at_the_server_as_a_public_client() {
             .unwrap(),
         401,
         "the revoked token is refused"
+    );
+    env.close().await;
+}
+
+/// The authorization code grant with PKCE, as a public client (no secret): sign-in, a protected
+/// call with the redeemed token, the refresh token kept out of storage, and revocation of both.
+#[tokio::test]
+async fn code_with_pkce_signs_in_calls_the_api_and_revokes_as_a_public_client() {
+    let (env, _dot) = start(
+        json!({
+            "grant": "code",
+            "client_id": CODE_CLIENT_ID,
+            "token_url": "{server}/o/token/",
+            "revocation_url": "{server}/o/revoke_token/",
+            "token_storage": "session",
+        }),
+        Duration::from_secs(3600),
+    )
+    .await;
+    to_consent(&env).await;
+    env.click("#authorize").await;
+    env.screen("signed-in").await;
+    assert_eq!(env.text("#user-name").await, "Ada Lovelace");
+    assert_eq!(env.text("[data-field=scope]").await, "read write");
+    assert_eq!(env.text("[data-field=token_in]").await, "header");
+    let url = env.browser.current_url().await.unwrap();
+    assert_eq!((url.path(), url.query(), url.fragment()), ("/", None, None));
+    let kept = env
+        .js("return Object.entries(sessionStorage).find(([k]) => k.endsWith(':session'))[1]")
+        .await;
+    let kept = kept.as_str().unwrap().to_owned();
+    assert!(!kept.contains("refresh"), "{kept}");
+    let token = url::form_urlencoded::parse(kept.as_bytes())
+        .find(|(k, _)| k == "access_token")
+        .map(|(_, v)| v.into_owned())
+        .unwrap();
+    let me = |token: &str| {
+        format!(
+            "const done = arguments[arguments.length - 1];
+             fetch('config.json').then((r) => r.json())
+                 .then((c) => fetch(c.api_base + '/me', {{ headers: {{ Authorization: 'Bearer {token}' }} }}))
+                 .then((r) => done(r.status), () => done(0));"
+        )
+    };
+    assert_eq!(
+        env.browser
+            .execute_async(&me(&token), vec![])
+            .await
+            .unwrap(),
+        200
+    );
+    env.click("#sign-out").await;
+    env.screen("signed-out").await;
+    env.wait_for_text("the provider revoked the access token")
+        .await;
+    assert_eq!(
+        env.browser
+            .execute_async(&me(&token), vec![])
+            .await
+            .unwrap(),
+        401
     );
     env.close().await;
 }

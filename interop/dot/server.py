@@ -1,7 +1,8 @@
 """A real, third-party OAuth 2.0 authorization server for interoperability tests.
 
 django-oauth-toolkit (on Django) issues the tokens; this file only configures it: one person,
-one registered public client allowed the implicit grant, and a protected resource `/api/me`
+two registered public clients (`ID`, allowed the implicit grant, and `ID-code`, allowed the
+authorization code grant, with PKCE required), and a protected resource `/api/me`
 that reads the token the way RFC 6750 allows (Authorization header or `access_token` query
 parameter) and answers CORS requests from the app's origin (django-cors-headers).
 
@@ -84,10 +85,14 @@ def configure(args):
             "SCOPES": {"read": "Read your profile", "write": "Change your profile"},
             "DEFAULT_SCOPES": ["read"],
             "ACCESS_TOKEN_EXPIRE_SECONDS": args.token_lifetime,
+            # Public clients of the code grant must prove the code with PKCE (S256).
+            "PKCE_REQUIRED": True,
+            "ROTATE_REFRESH_TOKEN": True,
         },
         CORS_ALLOWED_ORIGINS=[args.app_origin],
-        # The protected API, and the revocation endpoint a browser app posts to on sign-out.
-        CORS_URLS_REGEX=r"^/(api/.*|o/revoke_token/)$",
+        # The protected API, the token endpoint a browser app redeems its code at, and the
+        # revocation endpoint it posts to on sign-out.
+        CORS_URLS_REGEX=r"^/(api/.*|o/token/|o/revoke_token/)$",
         LOGGING={"version": 1, "disable_existing_loggers": False},
     )
 
@@ -143,18 +148,22 @@ def seed(args):
     )
     user.set_password(PASSWORD)
     user.save()
-    Application.objects.update_or_create(
-        client_id=args.client_id,
-        defaults={
-            "name": "implicit-oauth",
-            "user": user,
-            "client_type": Application.CLIENT_PUBLIC,
-            "authorization_grant_type": Application.GRANT_IMPLICIT,
-            "redirect_uris": args.redirect_uri,
-            "skip_authorization": False,
-            "algorithm": "",
-        },
-    )
+    for client_id, grant in [
+        (args.client_id, Application.GRANT_IMPLICIT),
+        (f"{args.client_id}-code", Application.GRANT_AUTHORIZATION_CODE),
+    ]:
+        Application.objects.update_or_create(
+            client_id=client_id,
+            defaults={
+                "name": "implicit-oauth",
+                "user": user,
+                "client_type": Application.CLIENT_PUBLIC,
+                "authorization_grant_type": grant,
+                "redirect_uris": args.redirect_uri,
+                "skip_authorization": False,
+                "algorithm": "",
+            },
+        )
 
 
 def main():
