@@ -306,6 +306,45 @@ async fn signing_out_in_one_tab_signs_out_the_others() {
 }
 
 #[tokio::test]
+async fn with_share_session_a_new_tab_starts_signed_in_without_visiting_the_provider() {
+    let env = Env::with(Options {
+        config: json!({ "share_session": true }),
+        ..Options::default()
+    })
+    .await;
+    env.open("/").await;
+    env.sign_in().await;
+    env.dashboard_settled().await;
+    let authorize_visits = env.provider.store.consents_opened();
+    let first = env.browser.window().await.unwrap();
+    let second = env.browser.new_window(true).await.unwrap().handle;
+    env.browser.switch_to_window(second).await.unwrap();
+    env.open("/").await;
+    env.screen("signed-in").await;
+    env.dashboard_settled().await;
+    assert_eq!(env.provider.store.consents_opened(), authorize_visits);
+    // The shared token is the first tab's, held in this tab's memory only.
+    assert_eq!(env.all_storage().await, "[[],[]]");
+    // Signing out here signs the first tab out as well.
+    env.click("#sign-out").await;
+    env.browser.switch_to_window(first).await.unwrap();
+    env.screen("signed-out").await;
+    env.close().await;
+}
+
+#[tokio::test]
+async fn without_share_session_a_new_tab_signs_in_on_its_own() {
+    let env = Env::start().await;
+    env.open("/").await;
+    env.sign_in().await;
+    let second = env.browser.new_window(true).await.unwrap().handle;
+    env.browser.switch_to_window(second).await.unwrap();
+    env.open("/").await;
+    env.screen("signed-out").await;
+    env.close().await;
+}
+
+#[tokio::test]
 async fn a_401_from_the_api_ends_the_session() {
     let env = Env::start().await;
     env.open("/").await;

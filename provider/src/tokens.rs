@@ -90,6 +90,7 @@ pub struct Store {
     refresh_tokens: Mutex<HashMap<String, IssuedRefresh>>,
     consents: Mutex<HashMap<String, (Instant, ConsentRequest)>>,
     redirects: Mutex<Vec<String>>,
+    consents_opened: std::sync::atomic::AtomicUsize,
 }
 
 /// PKCE's S256 transform (RFC 7636 §4.2).
@@ -317,7 +318,15 @@ impl Store {
         self.redirects.lock().unwrap().last().cloned()
     }
 
+    /// How many authorize requests have been shown a consent page.
+    pub fn consents_opened(&self) -> usize {
+        self.consents_opened
+            .load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     pub fn open_consent(&self, request: ConsentRequest) -> String {
+        self.consents_opened
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let ticket = random_token();
         let mut consents = self.consents.lock().unwrap();
         consents.retain(|_, (at, _)| at.elapsed() < CONSENT_LIFETIME);

@@ -12,7 +12,7 @@ use super::api_client::ApiClient;
 use super::auth::{self, Via};
 use super::expiry::ExpiryWatch;
 use super::popup::{self, PopupResult, PopupWatch};
-use super::tabs::Tabs;
+use super::tabs::{Heard, Tabs};
 use super::{http, location, now_ms};
 use crate::oauth::callback::{self, Response};
 use crate::oauth::{revoke, token};
@@ -130,6 +130,8 @@ struct Inner {
     refresh: RefCell<Option<(RefreshToken, ExpiryWatch)>>,
     /// A refresh request is on its way (one at a time).
     refreshing: Cell<bool>,
+    /// Waiting for another tab to share its session (`share_session`).
+    share_wait: RefCell<Option<futures_channel::oneshot::Sender<String>>>,
     shut: Cell<bool>,
 }
 
@@ -153,6 +155,7 @@ impl AuthController {
             tabs: RefCell::new(None),
             refresh: RefCell::new(None),
             refreshing: Cell::new(false),
+            share_wait: RefCell::new(None),
             shut: Cell::new(false),
         });
         // A page restored from the back-forward cache may still say "taking you to your
@@ -207,10 +210,11 @@ impl AuthController {
             return;
         }
         *self.0.config.borrow_mut() = Some(config.clone());
-        // Another tab signing out signs this one out too.
+        // Another tab signing out signs this one out too; with `share_session`, tabs lend
+        // each other their session.
         let weak = Rc::downgrade(&self.0);
-        *self.0.tabs.borrow_mut() = Tabs::open(&config, move || {
-            with(&weak, AuthController::signed_out_elsewhere);
+        *self.0.tabs.borrow_mut() = Tabs::open(&config, move |heard| {
+            with(&weak, |c| c.heard(heard));
         });
         let action = match callback {
             Some(Ok(response)) => match auth::finish_sign_in(&config, response) {
@@ -231,9 +235,60 @@ impl AuthController {
                 auth::discard_pending(&config);
                 Action::CallbackFailed(e)
             }
-            None => auth::restore_session(&config).map_or(Action::NoSession, Action::SignedIn),
+            None => match auth::restore_session(&config) {
+                Some(session) => Action::SignedIn(session),
+                None if config.share_session => self
+                    .session_from_tabs(&config)
+                    .await
+                    .map_or(Action::NoSession, Action::SignedIn),
+                None => Action::NoSession,
+            },
         };
         self.dispatch(action);
+    }
+
+    /// Asks this app's other tabs for their live session, and waits briefly for the first
+    /// answer (none when no tab is signed in, or none shares).
+    async fn session_from_tabs(&self, config: &Config) -> Option<Session> {
+        let (answer, answered) = futures_channel::oneshot::channel();
+        *self.0.share_wait.borrow_mut() = Some(answer);
+        if let Some(tabs) = self.0.tabs.borrow().as_ref() {
+            tabs.ask();
+        }
+        // Giving up drops the sender, which ends the wait.
+        let weak = Rc::downgrade(&self.0);
+        let _give_up = gloo_timers::callback::Timeout::new(SHARE_WAIT_MS, move || {
+            with(&weak, |c| drop(c.0.share_wait.borrow_mut().take()));
+        });
+        let stored = answered.await.ok()?;
+        // Only a live session for this provider, in the form this app writes, is taken.
+        let session = Session::restore(&stored, &config.provider, now_ms())?;
+        auth::keep_session(config, &session);
+        Some(session)
+    }
+
+    /// What another tab of this app and provider said.
+    fn heard(&self, heard: Heard) {
+        match heard {
+            Heard::SignedOut => self.signed_out_elsewhere(),
+            Heard::Asked => {
+                let shares = self.config().is_some_and(|c| c.share_session);
+                let live = match self.screen() {
+                    Screen::SignedIn { session } if !session.is_expired(now_ms()) => Some(session),
+                    _ => None,
+                };
+                if let (true, Some(session), Some(tabs)) =
+                    (shares, live, self.0.tabs.borrow().as_ref())
+                {
+                    tabs.share(&session.to_stored());
+                }
+            }
+            Heard::Session(stored) => {
+                if let Some(answer) = self.0.share_wait.borrow_mut().take() {
+                    let _ = answer.send(stored);
+                }
+            }
+        }
     }
 
     /// Starts a sign-in the configured way. Call it from a click: a popup must open
@@ -703,6 +758,10 @@ impl AuthController {
         });
     }
 }
+
+/// How long a new tab waits for another tab to share its session: open tabs answer within a
+/// few milliseconds; a page with no other tab signed in shows its sign-in after this.
+const SHARE_WAIT_MS: u32 = 300;
 
 /// Records a popup sign-in's pending request, then opens its window on the authorize URL,
 /// synchronously (a window opened later than the click is blocked). The pending request goes

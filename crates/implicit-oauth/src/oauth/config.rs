@@ -105,6 +105,10 @@ struct RawConfig {
     #[serde(default)]
     personal_access_token: bool,
     #[serde(default)]
+    share_session: bool,
+    #[serde(default)]
+    expiring_seconds: Option<u32>,
+    #[serde(default)]
     request_timeout_seconds: Option<u32>,
     /// Set by [`ConfigBuilder::token_transport`] only: the whole transport, names and all.
     #[serde(skip)]
@@ -113,6 +117,9 @@ struct RawConfig {
 
 /// An API request still unanswered after this long is abandoned, unless configured otherwise.
 const DEFAULT_TIMEOUT_SECONDS: u32 = 30;
+
+/// The `expiring` event fires this long before the token expires, unless configured otherwise.
+const DEFAULT_EXPIRING_SECONDS: u32 = 300;
 
 /// Requests the client allows itself per rolling window (Harvest: 100 per 15 s).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
@@ -186,6 +193,11 @@ pub struct Config {
     /// Offer "paste a personal access token" on the signed-out screen (Harvest's other way in).
     /// Always on for providers whose only way in is a pasted token.
     pub(crate) personal_access_token: bool,
+    /// A new tab asks this app's open tabs (same origin) for their live session instead of
+    /// signing in again, and this tab answers theirs.
+    pub(crate) share_session: bool,
+    /// How long before the token expires the `expiring` event fires (seconds; 0: never).
+    pub(crate) expiring_seconds: u32,
     /// An API request still unanswered after this long is abandoned with a clear message.
     pub(crate) request_timeout_seconds: u32,
 }
@@ -356,6 +368,16 @@ impl Config {
         self.request_timeout_seconds
     }
 
+    /// Whether tabs of this app share a live session (`"share_session": true`).
+    pub fn share_session(&self) -> bool {
+        self.share_session
+    }
+
+    /// How long before the token expires the `expiring` event fires, in seconds (0: never).
+    pub fn expiring_seconds(&self) -> u32 {
+        self.expiring_seconds
+    }
+
     fn validate(raw: RawConfig) -> Result<Self, ConfigError> {
         let preset_id = raw.preset.as_deref().unwrap_or(PRESETS[0].id);
         let preset = preset::find(preset_id).ok_or_else(|| {
@@ -469,6 +491,13 @@ impl Config {
         if !(1..=600).contains(&request_timeout_seconds) {
             return Err(field("request_timeout_seconds", "use 1 to 600 seconds"));
         }
+        let expiring_seconds = raw.expiring_seconds.unwrap_or(DEFAULT_EXPIRING_SECONDS);
+        if expiring_seconds > 86_400 {
+            return Err(field(
+                "expiring_seconds",
+                "use 0 (no warning) to 86400 seconds (a day)",
+            ));
+        }
         // Every name config.json gives is checked, the unused way's too: a malformed name is a
         // mistake to report, not a setting to drop silently.
         for (name, given) in [
@@ -540,6 +569,8 @@ impl Config {
             token_storage: raw.token_storage.unwrap_or(TokenStorage::Memory),
             rate_limit,
             personal_access_token: raw.personal_access_token || grant == Grant::Paste,
+            share_session: raw.share_session,
+            expiring_seconds,
             request_timeout_seconds,
         })
     }
@@ -760,6 +791,18 @@ impl ConfigBuilder {
     /// Abandon an API request unanswered after this many seconds (1 to 600; default 30).
     pub fn request_timeout_seconds(mut self, seconds: u32) -> Self {
         self.0.request_timeout_seconds = Some(seconds);
+        self
+    }
+
+    /// Whether a new tab asks this app's open tabs for their live session.
+    pub fn share_session(mut self, share: bool) -> Self {
+        self.0.share_session = share;
+        self
+    }
+
+    /// How long before the token expires the `expiring` event fires (seconds; 0: never).
+    pub fn expiring_seconds(mut self, seconds: u32) -> Self {
+        self.0.expiring_seconds = Some(seconds);
         self
     }
 
@@ -1240,6 +1283,23 @@ pub(crate) mod tests {
             .build()
             .unwrap();
         assert!(built.redirect().unwrap().uses_code());
+    }
+
+    #[test]
+    fn the_expiring_warning_defaults_to_five_minutes_and_stays_within_a_day() {
+        assert_eq!(sample().expiring_seconds(), 300);
+        assert_eq!(
+            with("expiring_seconds", 0.into())
+                .unwrap()
+                .expiring_seconds(),
+            0
+        );
+        assert_eq!(
+            bad_field(with("expiring_seconds", 86_401.into())),
+            "expiring_seconds"
+        );
+        assert!(!sample().share_session());
+        assert!(with("share_session", true.into()).unwrap().share_session());
     }
 
     #[test]
