@@ -91,7 +91,7 @@ fn Body(props: &BodyProps) -> Html {
         return html! {
             <Dashboard key={*person} {config} {session} owns_page={props.owns_page} {freshness}
                 on_unauthorized={auth.unauthorized.clone()} on_renew={auth.renew.clone()}
-                on_cancel_renew={auth.cancel_sign_in.clone()} on_sign_in_redirect={auth.sign_in_redirect.clone()}
+                renews_itself={auth.renews_itself()} on_cancel_renew={auth.cancel_sign_in.clone()} on_sign_in_redirect={auth.sign_in_redirect.clone()}
                 {on_new_person} on_sign_out={auth.sign_out.reform(|_: MouseEvent| ())} />
         };
     }

@@ -294,9 +294,13 @@ pub fn announce_screen(name: &str, provider: Option<&str>) {
 #[derive(Properties, PartialEq)]
 pub struct ExpiresProps {
     pub session: std::rc::Rc<implicit_oauth::oauth::Session>,
-    /// Offered in the last [`WARN_MS`]: sign in again without leaving the page.
+    /// Offered in the last `warn_ms`: sign in again without leaving the page.
     #[prop_or_default]
     pub on_renew: Option<Callback<()>>,
+    /// How long before the end the person is warned: the configuration's `expiring_seconds`
+    /// (0: never).
+    #[prop_or(WARN_MS)]
+    pub warn_ms: u64,
     /// A sign-in window is open for that.
     #[prop_or_default]
     pub renewing: bool,
@@ -305,12 +309,14 @@ pub struct ExpiresProps {
     pub on_cancel_renew: Callback<()>,
 }
 
-/// How long before the sign-in ends the person is warned (and offered to sign in again).
+/// How long before the sign-in ends the person is warned (and offered to sign in again), unless
+/// the configuration says otherwise.
 pub const WARN_MS: u64 = 5 * 60 * 1000;
 
 /// "Your sign-in expires in 44 seconds.", kept current: redrawn whenever its words change
 /// (each second in the last two minutes), with one timer that is cleared when it goes. In the
-/// last five minutes, with `on_renew`, a warning offers to sign in again through a window.
+/// last `warn_ms` (five minutes unless configured), with `on_renew`, a warning offers to sign in
+/// again through a window.
 #[component]
 pub fn Expires(props: &ExpiresProps) -> Html {
     use implicit_oauth::oauth::session::{describe_remaining, describe_remaining_changes_in_ms};
@@ -323,7 +329,7 @@ pub fn Expires(props: &ExpiresProps) -> Html {
         // The next change of words, or the moment the warning is due, whichever comes first.
         let wait = remaining.map(|ms| {
             let words = describe_remaining_changes_in_ms(ms);
-            match ms.checked_sub(WARN_MS) {
+            match ms.checked_sub(props.warn_ms) {
                 Some(until_warning) if until_warning > 0 => words.min(until_warning),
                 _ => words,
             }
@@ -343,7 +349,7 @@ pub fn Expires(props: &ExpiresProps) -> Html {
         Some(ms) => format!("Your sign-in expires {}.", describe_remaining(ms)),
         None => "Your sign-in does not expire.".to_owned(),
     };
-    let warn = remaining.is_some_and(|ms| ms <= WARN_MS);
+    let warn = props.warn_ms > 0 && remaining.is_some_and(|ms| ms <= props.warn_ms);
     html! {
         <>
             <p id="expires">{ text }</p>

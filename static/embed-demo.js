@@ -18,7 +18,7 @@ const log = (instance, detail) => {
 const handles = {};
 for (const [name, clientId] of [["a", config.client_id], ["b", `${config.client_id}-2`]]) {
   const handle = mount(document.getElementById(`login-${name}`), { ...base, client_id: clientId });
-  for (const type of ["signedin", "signedout", "expired", "error"]) handle.on(type, (d) => log(name, d));
+  for (const type of ["signedin", "signedout", "expiring", "expired", "error"]) handle.on(type, (d) => log(name, d));
   handles[name] = handle;
 }
 window.implicitOAuthDemo = handles;

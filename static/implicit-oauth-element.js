@@ -6,7 +6,8 @@
 //
 // Attributes are config.json's fields with dashes (client-id, token-transport, …), plus
 // sign-in="popup|redirect" and popup-fallback. Events bubble as implicit-oauth:signedin,
-// implicit-oauth:signedout, implicit-oauth:expired and implicit-oauth:error.
+// implicit-oauth:signedout, implicit-oauth:expiring, implicit-oauth:expired and
+// implicit-oauth:error.
 //
 // Attributes are page content, and pages render markup they did not write (sanitizers keep
 // custom elements and their attributes). So the providers an element may use are fixed by the
@@ -46,7 +47,7 @@ class ImplicitOAuthLogin extends HTMLElement {
       this.setAttribute("role", "alert");
       return;
     }
-    for (const type of ["signedin", "signedout", "expired", "error"]) {
+    for (const type of ["signedin", "signedout", "expiring", "expired", "error"]) {
       this.handle.on(type, (detail) =>
         this.dispatchEvent(new CustomEvent(`implicit-oauth:${type}`, { detail, bubbles: true })));
     }

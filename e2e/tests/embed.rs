@@ -277,3 +277,31 @@ async fn sign_out_and_destroy_leave_no_timers_or_listeners_running() {
     );
     env.close().await;
 }
+
+/// The host hears `expiring` the configured time before the token expires (here 5 s of an
+/// 8 s token), once, then `expired`; and never `expiring` where the lead is 0.
+#[tokio::test]
+async fn the_host_hears_expiring_the_configured_time_before_expiry() {
+    for (lead, expected) in [
+        (5, vec!["a: signedin", "a: expiring", "a: expired"]),
+        (0, vec!["a: signedin", "a: expired"]),
+    ] {
+        let env = Env::with(Options {
+            token_lifetime: Duration::from_secs(8),
+            config: json!({ "expiring_seconds": lead }),
+            ..Options::default()
+        })
+        .await;
+        host(&env, "").await;
+        popup_sign_in(&env).await;
+        env.wait_for("#login-a [data-screen=\"signed-in\"]").await;
+        if lead > 0 {
+            // Not at once: three seconds in.
+            assert_eq!(events(&env).await, ["a: signedin"]);
+        }
+        env.wait_for("#login-a [data-screen=\"expired\"]").await;
+        env.wait_for_text("a: expired").await;
+        assert_eq!(events(&env).await, expected, "lead {lead}");
+        env.close().await;
+    }
+}

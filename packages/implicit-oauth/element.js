@@ -10,7 +10,8 @@
 // once. Attributes choose only the presentation: `heading-level` (1–6, default 2) and `heading`.
 //
 // Events bubble out of the element (composed) as implicit-oauth:signedin, implicit-oauth:signedout,
-// implicit-oauth:expired and implicit-oauth:error ({code, message} in `detail`). The element's
+// implicit-oauth:expiring ({expiresAt}), implicit-oauth:expired and implicit-oauth:error
+// ({code, message} in `detail`). The element's
 // client is `element.client` once `element.ready` resolves.
 import { load, Client } from "./implicit-oauth.js";
 
@@ -125,7 +126,7 @@ export class ImplicitOAuthLogin extends HTMLElement {
     if (!this.isConnected) return; // removed while loading: start nothing
     const client = new Client(options);
     this.#client = client;
-    for (const type of ["signedin", "signedout", "expired", "error"]) {
+    for (const type of ["signedin", "signedout", "expiring", "expired", "error"]) {
       client.on(type, (detail) => {
         this.#render(type === "error" ? detail : null);
         this.dispatchEvent(new CustomEvent(`implicit-oauth:${type}`, { detail, bubbles: true, composed: true }));

@@ -14,8 +14,8 @@ export interface Options {
   title?: string;
   /** Aha!'s account subdomain (`{subdomain}` in its URLs). */
   subdomain?: string;
-  /** `"implicit"` (a browser sign-in) or `"paste"` (the person pastes a token). */
-  grant?: "implicit" | "paste";
+  /** `"implicit"` (a browser sign-in), `"code"` (the authorization code grant with PKCE, where the provider offers it to public clients; needs `token_url`) or `"paste"` (the person pastes a token). */
+  grant?: "implicit" | "code" | "paste";
   /** The OAuth client id registered with the provider. */
   client_id?: string;
   /** The provider's authorization endpoint (HTTPS, or loopback while developing). */
@@ -26,9 +26,11 @@ export interface Options {
   scopes?: string[];
   /** Base of the provider's API; the token is sent to this origin (and the accounts URL's) only. */
   api_base?: string;
+  /** With `grant: "code"`: the token endpoint, where the callback's code is redeemed with its PKCE verifier (CORS, no client secret). */
+  token_url?: string;
   /** An endpoint listing the accounts a token grants (Harvest ID's `/api/v2/accounts`). */
   accounts_url?: string;
-  /** A token revocation endpoint (RFC 7009): `signOut()` posts the token there (with `client_id`, no secret). */
+  /** A token revocation endpoint (RFC 7009): `signOut()` posts the token (and a refresh token) there (with `client_id`, no secret). */
   revocation_url?: string;
   /** How the token travels: `"query"` (`?access_token=…`, Harvest's CORS mode) or `"header"` (`Authorization`). */
   token_transport?: "query" | "header";
@@ -54,6 +56,10 @@ export interface Options {
   personal_access_token?: boolean;
   /** An API request unanswered after this many seconds fails with a clear message (default 30). */
   request_timeout_seconds?: number;
+  /** Seconds before expiry that `expiring` fires (default 300; 0: never). Not fired while a refresh token renews the session by itself. */
+  expiring_seconds?: number;
+  /** A new tab asks this app's open tabs (same origin) for their live session instead of signing in again. Opt-in: any script of this origin can then have the access token. */
+  share_session?: boolean;
   /** `"popup"` (default) or `"redirect"`: how `signIn()` opens the provider's page. */
   sign_in?: "popup" | "redirect";
   /** With `"popup"`: a blocked popup turns into a redirect instead of an error. */
@@ -84,6 +90,8 @@ export interface SessionInfo {
 export interface EventMap {
   signedin: { type: "signedin" };
   signedout: { type: "signedout" };
+  /** The token expires within the configured `expiring_seconds` (default 300) and no refresh token will renew it: offer `renew()`. */
+  expiring: { type: "expiring"; expiresAt: number };
   expired: { type: "expired" };
   /** `code` is stable (`access_denied`, `popup_blocked`, `popup_closed`, `state_mismatch`, …); `message` is for people. */
   error: { type: "error"; code: string; message: string };

@@ -43,6 +43,9 @@ pub struct DashboardProps {
     /// Sign in again through a sign-in window, keeping what the dashboard shows.
     #[prop_or_default]
     pub on_renew: Callback<()>,
+    /// A refresh token renews the session by itself: no warning before it expires.
+    #[prop_or_default]
+    pub renews_itself: bool,
     /// Give up waiting for that window.
     #[prop_or_default]
     pub on_cancel_renew: Callback<()>,
@@ -521,6 +524,7 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
                     </div>
                 } else {
                     <Expires session={props.session.clone()} on_renew={props.on_renew.clone()}
+                        warn_ms={if props.renews_itself { 0 } else { u64::from(props.config.expiring_seconds()) * 1000 }}
                         on_cancel_renew={props.on_cancel_renew.clone()} {renewing} />
                 }
             </header>

@@ -11,7 +11,7 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 /// Event names a host can listen to.
-const EVENTS: [&str; 4] = ["signedin", "signedout", "expired", "error"];
+const EVENTS: [&str; 5] = ["signedin", "signedout", "expiring", "expired", "error"];
 
 thread_local! {
     /// A callback in the host page's URL (a redirect sign-in came back), read and wiped by the
@@ -87,6 +87,14 @@ fn describe(event: &AuthEvent) -> (&'static str, JsValue) {
     let name = match event {
         AuthEvent::SignedIn => "signedin",
         AuthEvent::SignedOut => "signedout",
+        AuthEvent::Expiring { expires_at_ms } => {
+            let _ = js_sys::Reflect::set(
+                &detail,
+                &JsValue::from_str("expiresAt"),
+                &JsValue::from_f64(*expires_at_ms as f64),
+            );
+            "expiring"
+        }
         AuthEvent::Expired => "expired",
         AuthEvent::Error { code, message } => {
             set("code", code);

@@ -159,6 +159,12 @@ impl Auth {
     pub fn client(&self) -> Option<ApiClient> {
         self.controller.client()
     }
+
+    /// Whether the session renews itself before it expires (the code grant's refresh token):
+    /// no need to offer [`Auth::renew`].
+    pub fn renews_itself(&self) -> bool {
+        self.controller.renews_itself()
+    }
 }
 
 /// The auth context. Panics outside an [`AuthProvider`], which is a programming error.

@@ -62,6 +62,12 @@ pub enum AuthEvent {
     SignedIn,
     /// The person signed out, or the provider refused the token.
     SignedOut,
+    /// The token expires within the configured `expiring_seconds`, and nothing will renew it
+    /// by itself (no refresh token): time to offer [`AuthController::renew`].
+    Expiring {
+        /// When it expires (ms since the Unix epoch).
+        expires_at_ms: u64,
+    },
     /// The token's lifetime ran out.
     Expired,
     /// A sign-in failed or the configuration is invalid.
@@ -122,6 +128,8 @@ struct Inner {
     on_event: Box<dyn Fn(AuthEvent)>,
     popup: RefCell<Option<PopupWatch>>,
     expiry: RefCell<Option<(u64, ExpiryWatch)>>,
+    /// The `expiring` event's watch, for the same instant.
+    expiring: RefCell<Option<ExpiryWatch>>,
     page_shown: RefCell<Option<EventListener>>,
     /// The other tabs of this app and provider.
     tabs: RefCell<Option<Tabs>>,
@@ -151,6 +159,7 @@ impl AuthController {
             on_event: Box::new(on_event),
             popup: RefCell::new(None),
             expiry: RefCell::new(None),
+            expiring: RefCell::new(None),
             page_shown: RefCell::new(None),
             tabs: RefCell::new(None),
             refresh: RefCell::new(None),
@@ -182,6 +191,12 @@ impl AuthController {
     /// The session, while signed in.
     pub fn session(&self) -> Option<Rc<Session>> {
         self.0.screen.borrow().session().cloned()
+    }
+
+    /// Whether the session renews itself before it expires (the code grant's refresh token,
+    /// held in memory): no need to offer [`AuthController::renew`].
+    pub fn renews_itself(&self) -> bool {
+        self.0.refresh.borrow().is_some()
     }
 
     /// An API client for the current session.
@@ -537,6 +552,7 @@ impl AuthController {
         self.0.shut.set(true);
         drop(self.0.popup.borrow_mut().take());
         drop(self.0.expiry.borrow_mut().take());
+        drop(self.0.expiring.borrow_mut().take());
         drop(self.0.page_shown.borrow_mut().take());
         drop(self.0.tabs.borrow_mut().take());
         drop(self.0.refresh.borrow_mut().take());
@@ -755,6 +771,32 @@ impl AuthController {
                 });
             });
             (at, watch)
+        });
+        drop(slot);
+        // The host hears `expiring` the configured time before, to offer a renewal.
+        let lead_ms = self
+            .config()
+            .map_or(0, |c| u64::from(c.expiring_seconds) * 1000);
+        let weak = Rc::downgrade(&self.0);
+        *self.0.expiring.borrow_mut() = at.filter(|_| lead_ms > 0).map(|at| {
+            ExpiryWatch::start(at.saturating_sub(lead_ms), move || {
+                with(&weak, |c| c.expiring(at));
+            })
+        });
+    }
+
+    /// Tells the host the session expires soon, unless a refresh token will renew it anyway
+    /// or the session has changed meanwhile.
+    fn expiring(&self, at: u64) {
+        let same = self.session().is_some_and(|s| s.expires_at_ms == Some(at));
+        if !same || self.0.refresh.borrow().is_some() || self.0.shut.get() {
+            return;
+        }
+        let weak = Rc::downgrade(&self.0);
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Some(inner) = weak.upgrade().filter(|i| !i.shut.get()) {
+                (inner.on_event)(AuthEvent::Expiring { expires_at_ms: at });
+            }
         });
     }
 }
