@@ -7,14 +7,19 @@
 // content on the page could spoof.
 const here = import.meta.url;
 
-// A sign-in window that the provider sent back here (the app's own URL is the redirect URI)
-// is not a second app: with the note its opener left for this sign-in's `state` (see
-// callback.js), it hands the response back exactly as callback.html does, and starts nothing.
+// A sign-in window (or a silent renewal's hidden frame) that the provider sent back here (the
+// app's own URL is the redirect URI) is not a second app: with the note its opener (or the
+// page that framed it) left for this sign-in's `state` (see callback.js), it hands the response
+// back exactly as callback.html does, and starts nothing.
 function isSignInWindow() {
   try {
     const params = new URLSearchParams(location.search.slice(1) + "&" + location.hash.slice(1));
-    const note = JSON.parse(sessionStorage.getItem("implicit-oauth:popup"));
-    return params.has("state") && note !== null && typeof note === "object" && note.state === params.get("state");
+    const noted = (key) => {
+      const note = JSON.parse(sessionStorage.getItem(key));
+      return note !== null && typeof note === "object" && note.state === params.get("state");
+    };
+    const framed = window.parent !== window;
+    return params.has("state") && (noted("implicit-oauth:popup") || (framed && noted("implicit-oauth:silent")));
   } catch {
     return false;
   }

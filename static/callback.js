@@ -12,6 +12,8 @@
 const POPUP_KEY = "implicit-oauth:popup";
 const RETURN_KEY = "implicit-oauth:return-to";
 const ARRIVED_KEY = "implicit-oauth:arrived-at";
+// A silent renewal: this page is in a hidden frame of the page that asked (same origin).
+const SILENT_KEY = "implicit-oauth:silent";
 const CHANNEL = "implicit-oauth:callback";
 
 const query = location.search.slice(1);
@@ -96,12 +98,22 @@ function broadcast(waitMs) {
 }
 
 const isResponse = params.has("state") || params.has("access_token") || params.has("error") || params.has("code");
-const popup = isResponse && storage.take(POPUP_KEY);
-const back = isResponse && !popup && storage.take(RETURN_KEY);
+let framedBy = null;
+try {
+  framedBy = window.parent !== window && window.parent.location.origin === location.origin ? window.parent : null;
+} catch {
+  framedBy = null;
+}
+const silent = isResponse && framedBy && storage.take(SILENT_KEY);
+const popup = isResponse && !silent && storage.take(POPUP_KEY);
+const back = isResponse && !silent && !popup && storage.take(RETURN_KEY);
 
 if (!isResponse) {
   // Visited without a response: nothing to hand on, and no mark left behind.
   say("There is no sign-in to finish here. You can close this page.");
+} else if (silent) {
+  // The hidden frame of a silent renewal: the page that framed it takes the response.
+  framedBy.postMessage(message, location.origin);
 } else if (popup && opener) {
   opener.postMessage(message, location.origin);
   window.close();

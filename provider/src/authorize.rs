@@ -109,12 +109,34 @@ pub async fn show(State(p): State<Arc<Provider>>, RawQuery(raw): RawQuery) -> Re
         .filter(|s| !s.is_empty())
         .map(str::to_owned)
         .collect();
-    let ticket = p.store.open_consent(ConsentRequest {
+    let request = ConsentRequest {
+        client_id: client.clone(),
         redirect_uri: redirect_uri.to_owned(),
         state,
         scopes: requested.clone(),
         code,
-    });
+    };
+    // `prompt=none` (OpenID Connect Core §3.1.2.1), the generic profile's: answered at once,
+    // with no page, for a client the person already approved, else `login_required`. With
+    // `forbid_framing` the provider shows its (unframeable) page instead, as providers do
+    // that refuse silent sign-in inside a frame.
+    if get("prompt") == Some("none") && profile.offers_code() && !p.settings.forbid_framing {
+        if !p.store.has_consented(&client) {
+            let params = [("error", "login_required")];
+            let placement = match request.code {
+                Some(_) => Placement::Query,
+                None => Placement::Configured,
+            };
+            let state = request.state.clone();
+            return redirect(&p, placement, redirect_uri, &params, state.as_deref());
+        }
+        let form: Vec<(String, String)> = requested
+            .iter()
+            .map(|s| ("scope".to_owned(), s.clone()))
+            .collect();
+        return answer(&p, request, &form);
+    }
+    let ticket = p.store.open_consent(request);
     let accounts = profile.scopes_are_accounts();
     let legend = if accounts {
         "Accounts to share"
@@ -175,19 +197,35 @@ pub async fn decide(
             "This consent page has expired or was already answered.",
         );
     };
+    if value("decision") != Some("allow") {
+        let params = [
+            ("error", "access_denied"),
+            ("error_description", "The user denied access."),
+        ];
+        let placement = match request.code {
+            Some(_) => Placement::Query,
+            None => Placement::Configured,
+        };
+        return redirect(
+            &p,
+            placement,
+            &request.redirect_uri,
+            &params,
+            request.state.as_deref(),
+        );
+    }
+    p.store.remember_consent(&request.client_id);
+    answer(&p, request, &form)
+}
+
+/// Grants an approved request what `form` chose (scopes, or accounts): a code, or a token.
+fn answer(p: &Provider, request: ConsentRequest, form: &[(String, String)]) -> Response {
     let state = request.state.as_deref();
     // The code grant's response is always in the query (RFC 6749 §4.1.2).
     let placement = match request.code {
         Some(_) => Placement::Query,
         None => Placement::Configured,
     };
-    if value("decision") != Some("allow") {
-        let params = [
-            ("error", "access_denied"),
-            ("error_description", "The user denied access."),
-        ];
-        return redirect(&p, placement, &request.redirect_uri, &params, state);
-    }
     let profile = p.settings.profile;
     let lifetime = if profile.tokens_expire() {
         p.settings.token_lifetime
@@ -211,7 +249,7 @@ pub async fn decide(
                 .store
                 .issue_code(code_request, &request.redirect_uri, all, granted);
             let params = [("code", code.as_str())];
-            return redirect(&p, placement, &request.redirect_uri, &params, state);
+            return redirect(p, placement, &request.redirect_uri, &params, state);
         }
         let token = p.store.issue_with_scopes(all, granted, lifetime);
         params.extend([("access_token", token.as_str()), ("token_type", "bearer")]);
@@ -222,7 +260,7 @@ pub async fn decide(
         if profile != Profile::AppNet && !scope.is_empty() {
             params.push(("scope", scope.as_str()));
         }
-        return redirect(&p, placement, &request.redirect_uri, &params, state);
+        return redirect(p, placement, &request.redirect_uri, &params, state);
     }
     let chosen: Vec<u64> = form
         .iter()
@@ -235,7 +273,7 @@ pub async fn decide(
             ("error", "access_denied"),
             ("error_description", "No account was chosen."),
         ];
-        return redirect(&p, placement, &request.redirect_uri, &params, state);
+        return redirect(p, placement, &request.redirect_uri, &params, state);
     }
     let scope: Vec<String> = p
         .accounts
@@ -259,7 +297,7 @@ pub async fn decide(
         ("expires_in", expires_in.as_str()),
         ("scope", scope.as_str()),
     ]);
-    redirect(&p, placement, &request.redirect_uri, &params, state)
+    redirect(p, placement, &request.redirect_uri, &params, state)
 }
 
 /// Where a redirect puts its parameters.

@@ -49,6 +49,9 @@ struct Args {
     /// The generic profile's token endpoint issues refresh tokens, rotated on each use.
     #[arg(long)]
     refresh_tokens: bool,
+    /// The generic profile answers `prompt=none` with its unframeable page, not at once.
+    #[arg(long)]
+    forbid_framing: bool,
 }
 
 fn parse_profile(id: &str) -> Result<Profile, String> {
@@ -107,6 +110,7 @@ impl Args {
             rate_limit: self.rate_limit.unwrap_or(defaults.rate_limit),
             scope_all: self.scope_all,
             refresh_tokens: self.refresh_tokens,
+            forbid_framing: self.forbid_framing,
             redirect_prefix: format!("http://127.0.0.1:{}/", self.app_port),
             allowed_origin: format!("http://127.0.0.1:{}", self.app_port),
             ..defaults

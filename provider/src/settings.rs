@@ -53,6 +53,9 @@ pub struct Settings {
     pub scope_all: bool,
     /// The code grant's token endpoint issues refresh tokens (rotated on each use).
     pub refresh_tokens: bool,
+    /// `prompt=none` gets the (unframeable) consent page instead of an answer: a provider that
+    /// refuses silent sign-in inside a frame.
+    pub forbid_framing: bool,
 }
 
 impl Settings {
@@ -78,6 +81,7 @@ impl Settings {
             entries_per_weekday: 10,
             scope_all: false,
             refresh_tokens: false,
+            forbid_framing: false,
         }
     }
 }

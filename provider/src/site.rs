@@ -23,23 +23,30 @@ pub fn content_security_policy(config_json: &str) -> String {
     let origins = provider_origins(config_json);
     format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
-         connect-src 'self' {origins}; form-action 'self' {origins}; base-uri 'none'; object-src 'none'; \
-         frame-ancestors 'self'"
+         connect-src 'self' {origins}; form-action 'self' {origins}; frame-src 'self' {origins}; \
+         base-uri 'none'; object-src 'none'; frame-ancestors 'self'"
     )
 }
 
-/// The origins of the URLs `config.json` names (authorize, API, accounts), space-separated.
+/// The origins of the URLs `config.json` names (authorize, token, API, accounts, revocation),
+/// space-separated.
 /// Preset defaults that the file does not spell out are not included: a deployment that
 /// relies on them lists them in its server's CSP (see deploy/nginx.conf).
 pub fn provider_origins(config_json: &str) -> String {
     let config: serde_json::Value = serde_json::from_str(config_json).unwrap_or_default();
-    let mut origins: Vec<String> = ["api_base", "accounts_url", "authorize_url"]
-        .iter()
-        .filter_map(|k| config.get(k)?.as_str())
-        .filter_map(|u| Url::parse(u).ok())
-        .map(|u| u.origin().ascii_serialization())
-        .filter(|o| o != "null")
-        .collect();
+    let mut origins: Vec<String> = [
+        "api_base",
+        "accounts_url",
+        "authorize_url",
+        "token_url",
+        "revocation_url",
+    ]
+    .iter()
+    .filter_map(|k| config.get(k)?.as_str())
+    .filter_map(|u| Url::parse(u).ok())
+    .map(|u| u.origin().ascii_serialization())
+    .filter(|o| o != "null")
+    .collect();
     origins.sort();
     origins.dedup();
     origins.join(" ")

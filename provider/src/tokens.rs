@@ -18,6 +18,7 @@ pub struct Grant {
 /// carries only the ticket, so the decision cannot be posted with altered parameters.
 #[derive(Clone, Debug)]
 pub struct ConsentRequest {
+    pub client_id: String,
     pub redirect_uri: String,
     pub state: Option<String>,
     /// The scopes asked for (offered on the consent page when scopes are permissions).
@@ -91,6 +92,8 @@ pub struct Store {
     consents: Mutex<HashMap<String, (Instant, ConsentRequest)>>,
     redirects: Mutex<Vec<String>>,
     consents_opened: std::sync::atomic::AtomicUsize,
+    /// Clients the person approved: `prompt=none` answers them without a page.
+    approved: Mutex<Vec<String>>,
 }
 
 /// PKCE's S256 transform (RFC 7636 §4.2).
@@ -316,6 +319,24 @@ impl Store {
     /// The most recent redirect to the client (a callback URL, with its token).
     pub fn last_redirect(&self) -> Option<String> {
         self.redirects.lock().unwrap().last().cloned()
+    }
+
+    /// Remembers that the person approved `client_id`.
+    pub fn remember_consent(&self, client_id: &str) {
+        let mut approved = self.approved.lock().unwrap();
+        if !approved.iter().any(|c| c == client_id) {
+            approved.push(client_id.to_owned());
+        }
+    }
+
+    /// Whether the person approved `client_id` before.
+    pub fn has_consented(&self, client_id: &str) -> bool {
+        self.approved.lock().unwrap().iter().any(|c| c == client_id)
+    }
+
+    /// Forgets every approval (the person signed out at the provider).
+    pub fn forget_consents(&self) {
+        self.approved.lock().unwrap().clear();
     }
 
     /// How many authorize requests have been shown a consent page.

@@ -216,3 +216,42 @@ async fn the_token_endpoint_knows_its_client_and_wants_no_secret() {
     .await;
     assert_eq!(body["error"], "invalid_request");
 }
+
+#[tokio::test]
+async fn prompt_none_answers_an_approved_client_at_once_and_others_with_login_required() {
+    let (p, app) = provider(false);
+    let silent = authorize_uri(&format!("{}&prompt=none", pkce()));
+    let (status, headers, _) = send(&app, get(&silent)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let pairs = query_of(headers[header::LOCATION].to_str().unwrap());
+    assert!(pairs.contains(&("error".into(), "login_required".into())));
+    // Once approved, no page: a code at once.
+    code(&app).await;
+    let (status, headers, _) = send(&app, get(&silent)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let pairs = query_of(headers[header::LOCATION].to_str().unwrap());
+    assert!(pairs.iter().any(|(k, _)| k == "code"), "{pairs:?}");
+    p.store.forget_consents();
+    let (_, headers, _) = send(&app, get(&silent)).await;
+    assert!(headers[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .contains("error=login_required"));
+}
+
+#[tokio::test]
+async fn with_forbid_framing_prompt_none_gets_the_unframeable_page() {
+    let p = Provider::new(Settings {
+        profile: Profile::Generic,
+        callback_placement: Profile::Generic.placement(),
+        forbid_framing: true,
+        ..Settings::demo()
+    });
+    let app = router(p.clone());
+    code(&app).await;
+    let silent = authorize_uri(&format!("{}&prompt=none", pkce()));
+    let (status, headers, _) = send(&app, get(&silent)).await;
+    assert_eq!(status, StatusCode::OK);
+    let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+}

@@ -15,6 +15,9 @@ pub const RETURN_KEY: &str = "implicit-oauth:return-to";
 /// written before the popup opens, so the popup's copy of this tab's `sessionStorage` has it
 /// even when `Cross-Origin-Opener-Policy` has cut the popup off from its opener.
 pub const POPUP_KEY: &str = "implicit-oauth:popup";
+/// Where `static/callback.js`, loaded in a hidden frame, finds that a silent renewal asked
+/// for it: a note `{"state"}`. It then hands the response to the frame's parent.
+pub const SILENT_KEY: &str = "implicit-oauth:silent";
 
 /// How a sign-in reaches the provider and comes back.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,6 +27,9 @@ pub enum Via {
     Redirect,
     /// A sign-in window goes; the callback page hands the response to this page.
     Popup,
+    /// A hidden frame goes, with `prompt=none`; the callback page in it hands the response to
+    /// this page.
+    Silent,
 }
 
 fn pending_key(config: &Config) -> String {
@@ -58,6 +64,7 @@ pub fn prepare_sign_in(config: &Config, return_to: &str, via: Via) -> Result<Url
         // never anything from the callback URL).
         Via::Redirect => {
             storage::remove(POPUP_KEY);
+            storage::remove(SILENT_KEY);
             storage::set(
                 RETURN_KEY,
                 &note(&[("state", state), ("to", &pending.return_to)]),
@@ -65,10 +72,21 @@ pub fn prepare_sign_in(config: &Config, return_to: &str, via: Via) -> Result<Url
         }
         Via::Popup => {
             storage::remove(RETURN_KEY);
+            storage::remove(SILENT_KEY);
             storage::set(POPUP_KEY, &note(&[("state", state)]));
         }
+        Via::Silent => {
+            storage::remove(RETURN_KEY);
+            storage::remove(POPUP_KEY);
+            storage::set(SILENT_KEY, &note(&[("state", state)]));
+        }
     }
-    Ok(pending.authorize_url(redirect))
+    let mut url = pending.authorize_url(redirect);
+    if via == Via::Silent {
+        // OpenID Connect Core §3.1.2.1, which OAuth servers share: answer without any page.
+        url.append_pair("prompt", "none");
+    }
+    Ok(url)
 }
 
 /// A note for `static/callback.js`, as the JSON it reads (built by the browser's own JSON).
@@ -137,6 +155,7 @@ pub fn sign_out(config: &Config) {
 fn forget_notes() {
     storage::remove(RETURN_KEY);
     storage::remove(POPUP_KEY);
+    storage::remove(SILENT_KEY);
 }
 
 /// Starts a session from a pasted token: Harvest's personal access tokens (with the account

@@ -12,6 +12,7 @@ use super::api_client::ApiClient;
 use super::auth::{self, Via};
 use super::expiry::ExpiryWatch;
 use super::popup::{self, PopupResult, PopupWatch};
+use super::silent::SilentFrame;
 use super::tabs::{Heard, Tabs};
 use super::{http, location, now_ms};
 use crate::oauth::callback::{self, Response};
@@ -130,6 +131,8 @@ struct Inner {
     expiry: RefCell<Option<(u64, ExpiryWatch)>>,
     /// The `expiring` event's watch, for the same instant.
     expiring: RefCell<Option<ExpiryWatch>>,
+    /// A silent renewal's hidden frame, while it is out.
+    silent: RefCell<Option<SilentFrame>>,
     page_shown: RefCell<Option<EventListener>>,
     /// The other tabs of this app and provider.
     tabs: RefCell<Option<Tabs>>,
@@ -160,6 +163,7 @@ impl AuthController {
             popup: RefCell::new(None),
             expiry: RefCell::new(None),
             expiring: RefCell::new(None),
+            silent: RefCell::new(None),
             page_shown: RefCell::new(None),
             tabs: RefCell::new(None),
             refresh: RefCell::new(None),
@@ -450,6 +454,7 @@ impl AuthController {
         // With a revocation endpoint (RFC 7009) the token is posted there; this tab forgets
         // it at once all the same, and says afterwards whether the provider revoked it.
         let refresh = self.0.refresh.borrow_mut().take().map(|(token, _)| token);
+        drop(self.0.silent.borrow_mut().take());
         let revocation = self
             .config()
             .zip(self.session())
@@ -527,6 +532,7 @@ impl AuthController {
     /// way (which keeps its pending request), the chosen account and any pending request too.
     fn forget_dead_session(&self) {
         drop(self.0.refresh.borrow_mut().take());
+        drop(self.0.silent.borrow_mut().take());
         if let Some(config) = self.config() {
             if matches!(self.screen(), Screen::Renewing { .. }) {
                 auth::forget_session(&config);
@@ -553,6 +559,7 @@ impl AuthController {
         drop(self.0.popup.borrow_mut().take());
         drop(self.0.expiry.borrow_mut().take());
         drop(self.0.expiring.borrow_mut().take());
+        drop(self.0.silent.borrow_mut().take());
         drop(self.0.page_shown.borrow_mut().take());
         drop(self.0.tabs.borrow_mut().take());
         drop(self.0.refresh.borrow_mut().take());
@@ -779,17 +786,94 @@ impl AuthController {
             .map_or(0, |c| u64::from(c.expiring_seconds) * 1000);
         let weak = Rc::downgrade(&self.0);
         *self.0.expiring.borrow_mut() = at.filter(|_| lead_ms > 0).map(|at| {
-            ExpiryWatch::start(at.saturating_sub(lead_ms), move || {
-                with(&weak, |c| c.expiring(at));
+            let soon = at.saturating_sub(lead_ms);
+            // A token whose whole life is inside the warning time would be renewed for
+            // another just like it, and again: it is only warned about.
+            let renewable = soon > now_ms();
+            ExpiryWatch::start(soon, move || {
+                with(&weak, |c| c.expiring(at, renewable));
             })
         });
     }
 
-    /// Tells the host the session expires soon, unless a refresh token will renew it anyway
-    /// or the session has changed meanwhile.
-    fn expiring(&self, at: u64) {
+    /// The session expires soon: unless a refresh token will renew it anyway (or the session
+    /// has changed meanwhile), it is renewed silently where configured, or the host is told.
+    fn expiring(&self, at: u64, renewable: bool) {
         let same = self.session().is_some_and(|s| s.expires_at_ms == Some(at));
         if !same || self.0.refresh.borrow().is_some() || self.0.shut.get() {
+            return;
+        }
+        let silently = renewable
+            && self.config().is_some_and(|c| c.silent_renew)
+            && matches!(self.screen(), Screen::SignedIn { .. })
+            && self.0.popup.borrow().is_none()
+            && self.0.silent.borrow().is_none();
+        if silently {
+            return self.renew_silently(at);
+        }
+        self.tell_expiring(at);
+    }
+
+    /// Asks the provider for a new token in a hidden frame, with `prompt=none`. The new
+    /// session replaces the old without a sound; a refusal (`login_required`, a provider that
+    /// will not be framed, no answer in time) leaves the session as it was and tells the host
+    /// it is expiring, so it can offer [`AuthController::renew`].
+    fn renew_silently(&self, at: u64) {
+        let Some(config) = self.config() else { return };
+        let Ok(url) = auth::prepare_sign_in(&config, &current_route(), Via::Silent) else {
+            return self.tell_expiring(at);
+        };
+        let weak = Rc::downgrade(&self.0);
+        let frame = SilentFrame::start(url.as_str(), move |answer| {
+            with(&weak, |c| c.silent_answered(answer, at));
+        });
+        match frame {
+            Some(frame) => *self.0.silent.borrow_mut() = Some(frame),
+            None => {
+                auth::discard_pending(&config);
+                self.tell_expiring(at);
+            }
+        }
+    }
+
+    fn silent_answered(&self, answer: super::silent::Answer, at: u64) {
+        // The frame goes once the listener that delivered this has returned.
+        let frame = self.0.silent.borrow_mut().take();
+        wasm_bindgen_futures::spawn_local(async move { drop(frame) });
+        let Some(config) = self.config() else { return };
+        let response = answer.and_then(|(query, fragment, path)| {
+            callback::parse(&query, &fragment)
+                .ok()
+                .flatten()
+                .map(|r| r.at(&path))
+        });
+        let Some(response) = response else {
+            auth::discard_pending(&config);
+            return self.tell_expiring(at);
+        };
+        match auth::finish_sign_in(&config, response) {
+            Ok(Answer::Session(done)) => self.dispatch(Action::SignedIn(done.session)),
+            Ok(Answer::Code(redemption)) => {
+                let weak = Rc::downgrade(&self.0);
+                wasm_bindgen_futures::spawn_local(async move {
+                    let Some(c) = with(&weak, AuthController::clone) else {
+                        return;
+                    };
+                    match c.redeem(&config, redemption).await {
+                        Ok(session) => c.dispatch(Action::SignedIn(session)),
+                        Err(_) => c.tell_expiring(at),
+                    }
+                });
+            }
+            // `login_required`, `interaction_required`, …: the person must be asked.
+            Err(_) => self.tell_expiring(at),
+        }
+    }
+
+    /// Tells the host the session (still the one expiring at `at`) expires soon.
+    fn tell_expiring(&self, at: u64) {
+        let same = self.session().is_some_and(|s| s.expires_at_ms == Some(at));
+        if !same || self.0.shut.get() {
             return;
         }
         let weak = Rc::downgrade(&self.0);

@@ -9,6 +9,7 @@ pub(crate) mod http;
 pub mod location;
 pub(crate) mod popup;
 pub(crate) mod random;
+pub(crate) mod silent;
 pub(crate) mod storage;
 pub(crate) mod tabs;
 

@@ -78,7 +78,7 @@ fn field(data: &JsValue, key: &str) -> Option<String> {
         .as_string()
 }
 
-fn read(data: &JsValue) -> Option<PopupResult> {
+pub(crate) fn read(data: &JsValue) -> Option<PopupResult> {
     (field(data, "type")? == MESSAGE_TYPE).then(|| PopupResult::Callback {
         query: field(data, "query").unwrap_or_default(),
         fragment: field(data, "fragment").unwrap_or_default(),

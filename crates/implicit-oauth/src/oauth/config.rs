@@ -107,6 +107,8 @@ struct RawConfig {
     #[serde(default)]
     share_session: bool,
     #[serde(default)]
+    silent_renew: bool,
+    #[serde(default)]
     expiring_seconds: Option<u32>,
     #[serde(default)]
     request_timeout_seconds: Option<u32>,
@@ -196,6 +198,8 @@ pub struct Config {
     /// A new tab asks this app's open tabs (same origin) for their live session instead of
     /// signing in again, and this tab answers theirs.
     pub(crate) share_session: bool,
+    /// Before the `expiring` event, try to renew in a hidden frame with `prompt=none`.
+    pub(crate) silent_renew: bool,
     /// How long before the token expires the `expiring` event fires (seconds; 0: never).
     pub(crate) expiring_seconds: u32,
     /// An API request still unanswered after this long is abandoned with a clear message.
@@ -368,6 +372,12 @@ impl Config {
         self.request_timeout_seconds
     }
 
+    /// Whether the session is renewed in a hidden frame (`prompt=none`) before `expiring`
+    /// fires (`"silent_renew": true`).
+    pub fn silent_renew(&self) -> bool {
+        self.silent_renew
+    }
+
     /// Whether tabs of this app share a live session (`"share_session": true`).
     pub fn share_session(&self) -> bool {
         self.share_session
@@ -491,6 +501,24 @@ impl Config {
         if !(1..=600).contains(&request_timeout_seconds) {
             return Err(field("request_timeout_seconds", "use 1 to 600 seconds"));
         }
+        if raw.silent_renew {
+            let Some(r) = &redirect else {
+                return Err(field(
+                    "silent_renew",
+                    "needs a browser sign-in (\"grant\": \"implicit\" or \"code\")",
+                ));
+            };
+            if r.authorize_url
+                .query_pairs()
+                .iter()
+                .any(|(k, _)| k == "prompt")
+            {
+                return Err(field(
+                    "authorize_url",
+                    "must not carry `prompt` with silent_renew, which asks for prompt=none",
+                ));
+            }
+        }
         let expiring_seconds = raw.expiring_seconds.unwrap_or(DEFAULT_EXPIRING_SECONDS);
         if expiring_seconds > 86_400 {
             return Err(field(
@@ -570,6 +598,7 @@ impl Config {
             rate_limit,
             personal_access_token: raw.personal_access_token || grant == Grant::Paste,
             share_session: raw.share_session,
+            silent_renew: raw.silent_renew,
             expiring_seconds,
             request_timeout_seconds,
         })
@@ -791,6 +820,12 @@ impl ConfigBuilder {
     /// Abandon an API request unanswered after this many seconds (1 to 600; default 30).
     pub fn request_timeout_seconds(mut self, seconds: u32) -> Self {
         self.0.request_timeout_seconds = Some(seconds);
+        self
+    }
+
+    /// Whether to renew in a hidden frame (`prompt=none`) before `expiring` fires.
+    pub fn silent_renew(mut self, silent: bool) -> Self {
+        self.0.silent_renew = silent;
         self
     }
 
@@ -1300,6 +1335,19 @@ pub(crate) mod tests {
         );
         assert!(!sample().share_session());
         assert!(with("share_session", true.into()).unwrap().share_session());
+        assert!(with("silent_renew", true.into()).unwrap().silent_renew());
+        let mut json = sample_json();
+        json["silent_renew"] = true.into();
+        json["authorize_url"] = "https://id.getharvest.com/oauth2/authorize?prompt=login".into();
+        assert_eq!(
+            bad_field(Config::from_json(&json.to_string())),
+            "authorize_url"
+        );
+        json["grant"] = "paste".into();
+        assert_eq!(
+            bad_field(Config::from_json(&json.to_string())),
+            "silent_renew"
+        );
     }
 
     #[test]
