@@ -7,9 +7,12 @@ export PATH := $(HOME)/.cargo/bin:$(CURDIR)/.tools/node_modules/.bin:$(PATH)
 ## run: build the app (release) and serve it with the local provider; prints the URL to open.
 # PROFILE picks the service the local provider impersonates and the app's preset:
 # harvest (default), forecast, aha, appnet, appharbor or generic.
+# PROVIDER_FLAGS passes more of the local provider's flags, e.g. for the code grant with PKCE and
+# rotating refresh tokens: make run PROFILE=generic PROVIDER_FLAGS="--code --refresh-tokens"
 PROFILE ?= harvest
+PROVIDER_FLAGS ?=
 run: dist
-	cargo run -p local-provider -- --profile $(PROFILE) --port 9090 --app-dir dist --app-port 8080
+	cargo run -p local-provider -- --profile $(PROFILE) --port 9090 --app-dir dist --app-port 8080 $(PROVIDER_FLAGS)
 
 ## test: every check — fmt, clippy (native and wasm32), native tests, wasm tests in Chromium, end-to-end.
 test:

@@ -52,6 +52,9 @@ struct Args {
     /// The generic profile answers `prompt=none` with its unframeable page, not at once.
     #[arg(long)]
     forbid_framing: bool,
+    /// The app signs in with the code grant and PKCE (generic profile only).
+    #[arg(long)]
+    code: bool,
 }
 
 fn parse_profile(id: &str) -> Result<Profile, String> {
@@ -158,9 +161,12 @@ async fn main() {
         // Harvest uses dist/config.json; the other profiles get their preset's config.
         let config = (profile != Profile::Harvest).then(|| {
             let app_url = format!("http://127.0.0.1:{}/", args.app_port);
-            profile
-                .app_config(&format!("http://{addr}"), &app_url)
-                .to_string()
+            let mut config = profile.app_config(&format!("http://{addr}"), &app_url);
+            if let (true, Some(path)) = (args.code, profile.token_path()) {
+                config["grant"] = "code".into();
+                config["token_url"] = format!("http://{addr}{path}").into();
+            }
+            config.to_string()
         });
         let app = spawn(loopback(args.app_port), site::router(dir, config))
             .await

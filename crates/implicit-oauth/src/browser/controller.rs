@@ -137,8 +137,8 @@ struct Inner {
     /// The other tabs of this app and provider.
     tabs: RefCell<Option<Tabs>>,
     /// The code grant's refresh token, in memory only, with the watch that uses it before the
-    /// access token expires.
-    refresh: RefCell<Option<(RefreshToken, ExpiryWatch)>>,
+    /// access token expires (none for a token without an expiry: it is kept to be revoked).
+    refresh: RefCell<Option<(RefreshToken, Option<ExpiryWatch>)>>,
     /// A refresh request is on its way (one at a time).
     refreshing: Cell<bool>,
     /// Waiting for another tab to share its session (`share_session`).
@@ -200,7 +200,11 @@ impl AuthController {
     /// Whether the session renews itself before it expires (the code grant's refresh token,
     /// held in memory): no need to offer [`AuthController::renew`].
     pub fn renews_itself(&self) -> bool {
-        self.0.refresh.borrow().is_some()
+        self.0
+            .refresh
+            .borrow()
+            .as_ref()
+            .is_some_and(|(_, watch)| watch.is_some())
     }
 
     /// An API client for the current session.
@@ -634,16 +638,16 @@ impl AuthController {
     /// Keeps `refresh_token` (in memory) for `session`, to be used shortly before the session
     /// expires; without one, any refresh token held before is dropped.
     fn hold_refresh(&self, refresh_token: Option<RefreshToken>, session: &Session) {
-        let held = refresh_token
-            .zip(session.expires_at_ms)
-            .map(|(token, expires_at)| {
+        let held = refresh_token.map(|token| {
+            let watch = session.expires_at_ms.map(|expires_at| {
                 let weak = Rc::downgrade(&self.0);
                 let at = token::refresh_at(now_ms(), expires_at);
-                let watch = ExpiryWatch::start(at, move || {
+                ExpiryWatch::start(at, move || {
                     with(&weak, AuthController::refresh);
-                });
-                (token, watch)
+                })
             });
+            (token, watch)
+        });
         *self.0.refresh.borrow_mut() = held;
     }
 
@@ -709,7 +713,7 @@ impl AuthController {
                             with(&weak, AuthController::refresh);
                         });
                         if let Some(held) = c.0.refresh.borrow_mut().as_mut() {
-                            held.1 = watch;
+                            held.1 = Some(watch);
                         }
                     }
                 }
@@ -800,7 +804,7 @@ impl AuthController {
     /// has changed meanwhile), it is renewed silently where configured, or the host is told.
     fn expiring(&self, at: u64, renewable: bool) {
         let same = self.session().is_some_and(|s| s.expires_at_ms == Some(at));
-        if !same || self.0.refresh.borrow().is_some() || self.0.shut.get() {
+        if !same || self.renews_itself() || self.0.shut.get() {
             return;
         }
         let silently = renewable

@@ -1421,10 +1421,15 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn unknown_field_or_bad_enum_is_a_syntax_error_that_names_it() {
+    fn an_unknown_field_or_a_bad_value_is_refused_and_named() {
         let err = with("client_secret", "x".into()).unwrap_err();
+        assert!(matches!(err, ConfigError::Syntax(_)), "{err:?}");
         assert!(err.to_string().contains("client_secret"), "{err}");
         let err = with("token_storage", "local".into()).unwrap_err();
+        assert!(
+            matches!(&err, ConfigError::Value { field, .. } if field == "token_storage"),
+            "{err:?}"
+        );
         assert!(err.to_string().contains("local"), "{err}");
     }
 
