@@ -35,11 +35,14 @@ const message = {
 
 // Storage may be blocked (a sandboxed frame, site data disabled): then nothing is noted.
 const storage = {
+  // A note is taken only by the response it was left for: another sign-in's note stays for
+  // that sign-in (a silent renewal's frame must not take a popup's, nor the reverse).
   take(key) {
     try {
       const note = JSON.parse(sessionStorage.getItem(key));
+      if (!(note && typeof note === "object" && note.state === state)) return null;
       sessionStorage.removeItem(key);
-      return note && typeof note === "object" && note.state === state ? note : null;
+      return note;
     } catch {
       return null;
     }

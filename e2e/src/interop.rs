@@ -75,6 +75,30 @@ impl Dot {
     }
 }
 
+impl Dot {
+    /// The refresh tokens the server has issued, each with whether it is revoked: read from its
+    /// database (SQLite), so a test can see what the browser never shows.
+    pub fn refresh_tokens(&self) -> Vec<(String, bool)> {
+        let out = Command::new(python())
+            .arg("-c")
+            .arg(
+                "import json, sqlite3, sys\n\
+                 db = sqlite3.connect(sys.argv[1])\n\
+                 rows = db.execute('select token, revoked is not null from oauth2_provider_refreshtoken')\n\
+                 print(json.dumps([[t, bool(r)] for t, r in rows]))",
+            )
+            .arg(self.data_dir.join("db.sqlite3"))
+            .output()
+            .expect("the server's Python runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("a JSON list of [token, revoked]")
+    }
+}
+
 impl Drop for Dot {
     fn drop(&mut self) {
         let _ = self.child.kill();

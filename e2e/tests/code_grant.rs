@@ -185,7 +185,14 @@ async fn refresh_keeps_the_person_signed_in_past_the_first_tokens_life_without_n
     env.js("window.__sameDocument = true; return null").await;
     // Two refreshes (at 6 s and about 12 s): past the first token's 8 s, and the second uses
     // the rotated refresh token.
-    tokio::time::sleep(Duration::from_secs(13)).await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(25);
+    while token_requests(&env).len() < 3 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "two refreshes within 25 s"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
     env.screen("signed-in").await;
     let refreshes: Vec<Recorded> = token_requests(&env).into_iter().skip(1).collect();
     assert!(refreshes.len() >= 2, "{refreshes:?}");
@@ -216,13 +223,20 @@ async fn a_revoked_refresh_token_ends_in_sign_in_again() {
     let env = env_with(Duration::from_secs(8), true).await;
     env.open("/").await;
     env.sign_in().await;
+    let signed_in = std::time::Instant::now();
     env.wait_for("#user-name").await;
+    // The grant is revoked at the provider (the person revoked the app there, say).
     for token in env.provider.store.live_refresh_tokens() {
         env.provider.store.revoke(&token);
     }
-    // The refresh at 6 s is refused: the person is asked to sign in again, before the old
-    // token's own expiry at 8 s would have said so.
+    // The refresh at 6 s is refused: the person is asked to sign in again then, before the
+    // access token's own expiry at 8 s would have said so.
     env.screen("expired").await;
+    assert!(
+        signed_in.elapsed() < Duration::from_millis(7_500),
+        "ended by the refused refresh, not by expiry: {:?}",
+        signed_in.elapsed()
+    );
     env.wait_for_text("Sign in again").await;
     let refused = token_requests(&env)
         .into_iter()
@@ -252,5 +266,28 @@ async fn sign_out_revokes_the_refresh_token_and_the_access_token() {
         .count();
     assert_eq!(revocations, 2);
     assert!(!env.provider.store.refresh_token_is_live(&refresh[0]));
+    env.close().await;
+}
+
+#[tokio::test]
+async fn token_endpoint_errors_are_shown_like_authorization_errors() {
+    let env = code_env().await;
+    env.provider.set_faults(|f| f.refuse_tokens = 1);
+    env.open("/").await;
+    env.screen("signed-out").await;
+    env.click("#sign-in").await;
+    env.click("#allow").await;
+    env.screen("error").await;
+    env.wait_for_text("invalid_grant").await;
+    env.wait_for_text("The authorization code has expired.")
+        .await;
+    // Not an OAuth answer: said as such.
+    env.provider.set_faults(|f| f.server_errors = 1);
+    env.click("#sign-in").await;
+    env.click("#allow").await;
+    env.screen("error").await;
+    env.wait_for_text("did not give a token (HTTP 500)").await;
+    assert_eq!(token_requests(&env).len(), 2);
+    assert_eq!(env.all_storage().await, "[[],[]]");
     env.close().await;
 }

@@ -188,7 +188,7 @@ async fn sign_out_revokes_the_token_at_the_server_as_a_public_client() {
 /// call with the redeemed token, the refresh token kept out of storage, and revocation of both.
 #[tokio::test]
 async fn code_with_pkce_signs_in_calls_the_api_and_revokes_as_a_public_client() {
-    let (env, _dot) = start(
+    let (env, dot) = start(
         json!({
             "grant": "code",
             "client_id": CODE_CLIENT_ID,
@@ -211,7 +211,11 @@ async fn code_with_pkce_signs_in_calls_the_api_and_revokes_as_a_public_client() 
         .js("return Object.entries(sessionStorage).find(([k]) => k.endsWith(':session'))[1]")
         .await;
     let kept = kept.as_str().unwrap().to_owned();
-    assert!(!kept.contains("refresh"), "{kept}");
+    // DOT issued a refresh token with the access token; the browser kept it out of storage.
+    let refresh = dot.refresh_tokens();
+    assert_eq!(refresh.len(), 1, "{refresh:?}");
+    assert!(!refresh[0].1, "live");
+    assert!(!env.all_storage().await.contains(&refresh[0].0));
     let token = url::form_urlencoded::parse(kept.as_bytes())
         .find(|(k, _)| k == "access_token")
         .map(|(_, v)| v.into_owned())
@@ -241,6 +245,11 @@ async fn code_with_pkce_signs_in_calls_the_api_and_revokes_as_a_public_client() 
             .await
             .unwrap(),
         401
+    );
+    assert_eq!(
+        dot.refresh_tokens(),
+        [(refresh[0].0.clone(), true)],
+        "the refresh token is revoked too"
     );
     env.close().await;
 }

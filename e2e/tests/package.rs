@@ -538,3 +538,54 @@ async fn the_packages_element_reads_its_settings_only_from_beside_its_script() {
     );
     env.close().await;
 }
+
+/// The code grant with PKCE from the installed package, on a host that is not ours: the
+/// headless client's popup, the code redeemed at the token endpoint over CORS, an API call with
+/// the redeemed token, and nothing left in storage.
+#[tokio::test]
+async fn the_packages_headless_client_signs_in_with_the_code_grant_and_pkce() {
+    let env = Env::with(Options {
+        profile: local_provider::profiles::Profile::Generic,
+        host: Host::Plain(""),
+        site: Some(plain_project()),
+        config: json!({
+            "redirect_uri": "{app_url}callback.html",
+            "grant": "code",
+            "token_url": "{provider_url}/oauth2/token",
+        }),
+        ..Options::default()
+    })
+    .await;
+    env.open("headless.html").await;
+    env.wait_for("#go:not([disabled])").await;
+    env.popup_sign_in("#go").await;
+    let events = "return window.headless.events.join(' ') || null";
+    assert_eq!(
+        env.poll(events, std::time::Duration::from_secs(5)).await,
+        "signedin"
+    );
+    let redeemed: Vec<_> = env
+        .provider
+        .recorded()
+        .into_iter()
+        .filter(|r| r.path == "/oauth2/token")
+        .collect();
+    assert_eq!(redeemed.len(), 1);
+    assert_eq!(
+        (redeemed[0].method.as_str(), redeemed[0].status),
+        ("POST", 200)
+    );
+    env.js(
+        "window.headless.client.get('me').then((v) => window.me = v, (e) => window.me = String(e))",
+    )
+    .await;
+    let me = env
+        .poll(
+            "return window.me ?? null",
+            std::time::Duration::from_secs(10),
+        )
+        .await;
+    assert_eq!(me["name"], json!("Ada Lovelace"), "{me}");
+    assert_eq!(env.all_storage().await, "[[],[]]");
+    env.close().await;
+}

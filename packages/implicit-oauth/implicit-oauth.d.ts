@@ -58,6 +58,8 @@ export interface Options {
   request_timeout_seconds?: number;
   /** Seconds before expiry that `expiring` fires (default 300; 0: never). Not fired while a refresh token renews the session by itself. */
   expiring_seconds?: number;
+  /** Before `expiring` fires, try to renew in a hidden frame with `prompt=none` (the provider must allow it); a refusal, a frame the provider will not allow, or no answer in 10 s falls back to `expiring`. Needs `frame-src` for the authorize origin. */
+  silent_renew?: boolean;
   /** A new tab asks this app's open tabs (same origin) for their live session instead of signing in again. Opt-in: any script of this origin can then have the access token. */
   share_session?: boolean;
   /** `"popup"` (default) or `"redirect"`: how `signIn()` opens the provider's page. */

@@ -254,6 +254,19 @@ pub async fn token(
             "A public client has no secret to send.",
         );
     }
+    let refused = {
+        let mut faults = p.faults.lock().unwrap();
+        let refused = faults.refuse_tokens > 0;
+        faults.refuse_tokens = faults.refuse_tokens.saturating_sub(1);
+        refused
+    };
+    if refused {
+        return token_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_grant",
+            "The authorization code has expired.",
+        );
+    }
     let lifetime = p.settings.token_lifetime;
     let issued = match get("grant_type") {
         Some("authorization_code") => {

@@ -121,8 +121,15 @@ pub async fn show(State(p): State<Arc<Provider>>, RawQuery(raw): RawQuery) -> Re
     // `forbid_framing` the provider shows its (unframeable) page instead, as providers do
     // that refuse silent sign-in inside a frame.
     if get("prompt") == Some("none") && profile.offers_code() && !p.settings.forbid_framing {
-        if !p.store.has_consented(&client) {
-            let params = [("error", "login_required")];
+        if !p.store.has_consented(&client, &requested) {
+            // Never approved: `login_required`; approved, but not every scope asked now:
+            // `consent_required` (a silent request cannot widen a grant).
+            let error = if p.store.has_consented(&client, &[]) {
+                "consent_required"
+            } else {
+                "login_required"
+            };
+            let params = [("error", error)];
             let placement = match request.code {
                 Some(_) => Placement::Query,
                 None => Placement::Configured,
@@ -214,7 +221,18 @@ pub async fn decide(
             request.state.as_deref(),
         );
     }
-    p.store.remember_consent(&request.client_id);
+    // What the person approved: the scopes ticked (or, where scopes name accounts, the
+    // request's own).
+    let ticked: Vec<String> = request
+        .scopes
+        .iter()
+        .filter(|s| {
+            p.settings.profile.scopes_are_accounts()
+                || form.iter().any(|(k, v)| k == "scope" && v == *s)
+        })
+        .cloned()
+        .collect();
+    p.store.remember_consent(&request.client_id, &ticked);
     answer(&p, request, &form)
 }
 

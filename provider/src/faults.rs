@@ -36,6 +36,9 @@ pub struct Faults {
     /// The next request for this page of a list (`page=N`; no `page` is page 1) answers 500,
     /// once: a load that fails part-way.
     pub fail_page: Option<u32>,
+    /// The next N token-endpoint requests answer 400 `invalid_grant`, as for a code that
+    /// expired or was already used.
+    pub refuse_tokens: u32,
 }
 
 /// One API request as the provider saw it.

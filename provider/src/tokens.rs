@@ -56,6 +56,8 @@ struct IssuedRefresh {
     scopes: Vec<String>,
     /// Revoked (RFC 7009), or used once and rotated away.
     dead: bool,
+    /// The grant it belongs to: every token issued from one code.
+    family: String,
 }
 
 /// Tokens the token endpoint hands out.
@@ -89,11 +91,13 @@ pub struct Store {
     grants: Mutex<HashMap<String, Grant>>,
     codes: Mutex<HashMap<String, IssuedCode>>,
     refresh_tokens: Mutex<HashMap<String, IssuedRefresh>>,
+    /// Every access and refresh token issued from one code, by grant.
+    families: Mutex<HashMap<String, Vec<String>>>,
     consents: Mutex<HashMap<String, (Instant, ConsentRequest)>>,
     redirects: Mutex<Vec<String>>,
     consents_opened: std::sync::atomic::AtomicUsize,
     /// Clients the person approved: `prompt=none` answers them without a page.
-    approved: Mutex<Vec<String>>,
+    approved: Mutex<HashMap<String, Vec<String>>>,
 }
 
 /// PKCE's S256 transform (RFC 7636 §4.2).
@@ -150,10 +154,18 @@ impl Store {
             .cloned()
     }
 
-    /// Revokes one access or refresh token (RFC 7009); false when it was never issued.
+    /// Revokes one access or refresh token (RFC 7009); false when it was never issued. A
+    /// refresh token takes its whole grant with it: every token issued from the same code
+    /// (RFC 7009 §2.1).
     pub fn revoke(&self, token: &str) -> bool {
-        if let Some(refresh) = self.refresh_tokens.lock().unwrap().get_mut(token) {
-            refresh.dead = true;
+        let family = self
+            .refresh_tokens
+            .lock()
+            .unwrap()
+            .get(token)
+            .map(|r| r.family.clone());
+        if let Some(family) = family {
+            self.revoke_family(&family);
             return true;
         }
         match self.grants.lock().unwrap().get_mut(token) {
@@ -220,7 +232,8 @@ impl Store {
             return Err(Refusal::VerifierMismatch);
         }
         let (accounts, scopes) = (issued.account_ids.clone(), issued.scopes.clone());
-        let tokens = self.issue_pair(client_id, accounts, scopes, lifetime, with_refresh);
+        let family = random_token();
+        let tokens = self.issue_pair(client_id, &family, accounts, scopes, lifetime, with_refresh);
         issued.redeemed_for = Some(
             [
                 Some(tokens.access_token.clone()),
@@ -234,28 +247,61 @@ impl Store {
     }
 
     /// Trades a live refresh token for a new access token and a new refresh token (rotation):
-    /// the old refresh token dies with the trade.
+    /// the old refresh token dies with the trade. A dead one presented again is a replay
+    /// (RFC 9700 §4.14.2): the whole grant is revoked.
     pub fn refresh(
         &self,
         refresh_token: &str,
         client_id: &str,
         lifetime: Duration,
     ) -> Result<Issued, Refusal> {
-        let (accounts, scopes) = {
+        let (accounts, scopes, family) = {
             let mut all = self.refresh_tokens.lock().unwrap();
             let old = all
                 .get_mut(refresh_token)
-                .filter(|r| !r.dead && r.client_id == client_id)
+                .filter(|r| r.client_id == client_id)
                 .ok_or(Refusal::DeadRefreshToken)?;
+            if old.dead {
+                let family = old.family.clone();
+                drop(all);
+                self.revoke_family(&family);
+                return Err(Refusal::DeadRefreshToken);
+            }
             old.dead = true;
-            (old.account_ids.clone(), old.scopes.clone())
+            (
+                old.account_ids.clone(),
+                old.scopes.clone(),
+                old.family.clone(),
+            )
         };
-        Ok(self.issue_pair(client_id, accounts, scopes, lifetime, true))
+        Ok(self.issue_pair(client_id, &family, accounts, scopes, lifetime, true))
+    }
+
+    /// Revokes every token issued from one code.
+    fn revoke_family(&self, family: &str) {
+        let tokens = self
+            .families
+            .lock()
+            .unwrap()
+            .get(family)
+            .cloned()
+            .unwrap_or_default();
+        let mut refresh = self.refresh_tokens.lock().unwrap();
+        let mut grants = self.grants.lock().unwrap();
+        for token in tokens {
+            if let Some(r) = refresh.get_mut(&token) {
+                r.dead = true;
+            }
+            if let Some(g) = grants.get_mut(&token) {
+                g.revoked = true;
+            }
+        }
     }
 
     fn issue_pair(
         &self,
         client_id: &str,
+        family: &str,
         account_ids: Vec<u64>,
         scopes: Vec<String>,
         lifetime: Duration,
@@ -271,10 +317,21 @@ impl Store {
                     account_ids,
                     scopes: scopes.clone(),
                     dead: false,
+                    family: family.to_owned(),
                 },
             );
             token
         });
+        self.families
+            .lock()
+            .unwrap()
+            .entry(family.to_owned())
+            .or_default()
+            .extend(
+                [Some(access_token.clone()), refresh_token.clone()]
+                    .into_iter()
+                    .flatten(),
+            );
         Issued {
             access_token,
             scopes,
@@ -321,17 +378,25 @@ impl Store {
         self.redirects.lock().unwrap().last().cloned()
     }
 
-    /// Remembers that the person approved `client_id`.
-    pub fn remember_consent(&self, client_id: &str) {
+    /// Remembers that the person approved `scopes` for `client_id`.
+    pub fn remember_consent(&self, client_id: &str, scopes: &[String]) {
         let mut approved = self.approved.lock().unwrap();
-        if !approved.iter().any(|c| c == client_id) {
-            approved.push(client_id.to_owned());
+        let known = approved.entry(client_id.to_owned()).or_default();
+        for s in scopes {
+            if !known.contains(s) {
+                known.push(s.clone());
+            }
         }
     }
 
-    /// Whether the person approved `client_id` before.
-    pub fn has_consented(&self, client_id: &str) -> bool {
-        self.approved.lock().unwrap().iter().any(|c| c == client_id)
+    /// Whether the person approved `client_id` before (`None`), or every one of `scopes`
+    /// for it.
+    pub fn has_consented(&self, client_id: &str, scopes: &[String]) -> bool {
+        self.approved
+            .lock()
+            .unwrap()
+            .get(client_id)
+            .is_some_and(|known| scopes.iter().all(|s| known.contains(s)))
     }
 
     /// Forgets every approval (the person signed out at the provider).

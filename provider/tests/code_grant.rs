@@ -174,17 +174,33 @@ async fn refresh_tokens_rotate_and_a_used_or_revoked_one_is_refused() {
     let (status, _, body) = refresh(first.clone()).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let second = body["refresh_token"].as_str().unwrap().to_owned();
+    let latest_access = body["access_token"].as_str().unwrap().to_owned();
     assert_ne!(first, second);
     assert_eq!(body["scope"], "read write");
-    // The old one died with the trade.
+    assert!(p.store.refresh_token_is_live(&second));
+    // The old one died with the trade; presented again, it is a replay, and the whole grant
+    // is revoked (RFC 9700 §4.14.2).
     let (status, _, body) = refresh(first).await;
     assert_eq!(
         (status, body["error"].as_str()),
         (StatusCode::BAD_REQUEST, Some("invalid_grant"))
     );
-    assert!(p.store.revoke(&second));
+    assert!(!p.store.refresh_token_is_live(&second));
+    assert!(p.store.live_grant(&latest_access).is_none());
     let (_, _, body) = refresh(second).await;
     assert_eq!(body["error"], "invalid_grant");
+}
+
+#[tokio::test]
+async fn revoking_a_refresh_token_revokes_the_access_tokens_of_its_grant() {
+    let (p, app) = provider(true);
+    let code = code(&app).await;
+    let (_, body) = redeem(&app, &code, VERIFIER).await;
+    let access = body["access_token"].as_str().unwrap().to_owned();
+    let refresh = body["refresh_token"].as_str().unwrap().to_owned();
+    assert!(p.store.revoke(&refresh));
+    assert!(p.store.live_grant(&access).is_none());
+    assert!(!p.store.refresh_token_is_live(&refresh));
 }
 
 #[tokio::test]
@@ -254,4 +270,15 @@ async fn with_forbid_framing_prompt_none_gets_the_unframeable_page() {
     assert_eq!(status, StatusCode::OK);
     let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
     assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+}
+
+#[tokio::test]
+async fn prompt_none_cannot_widen_what_the_person_approved() {
+    let (_, app) = provider(false);
+    code(&app).await; // approves read and write
+    let wider = authorize_uri(&format!("{}&prompt=none", pkce()))
+        .replace("scope=read+write", "scope=read+write+admin");
+    let (_, headers, _) = send(&app, get(&wider)).await;
+    let location = headers[header::LOCATION].to_str().unwrap();
+    assert!(location.contains("error=consent_required"), "{location}");
 }

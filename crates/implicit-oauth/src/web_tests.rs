@@ -297,6 +297,23 @@ fn sign_in_notes_how_its_response_comes_back_keyed_by_its_state() {
 }
 
 #[wasm_bindgen_test]
+fn a_silent_renewal_asks_for_no_page_and_notes_its_frame_by_its_state() {
+    let config = config("memory");
+    let url = auth::prepare_sign_in(&config, "/", Via::Silent).unwrap();
+    let pairs = url.query_pairs();
+    assert!(pairs.contains(&("prompt".to_owned(), "none".to_owned())));
+    let note: serde_json::Value =
+        serde_json::from_str(&storage::get(auth::SILENT_KEY).unwrap()).unwrap();
+    assert_eq!(note["state"], state_of(&url).as_str());
+    assert_eq!(storage::get(auth::POPUP_KEY), None);
+    assert_eq!(storage::get(auth::RETURN_KEY), None);
+    // A sign-in of the person's own replaces it, note and all.
+    auth::prepare_sign_in(&config, "/", Via::Popup).unwrap();
+    assert_eq!(storage::get(auth::SILENT_KEY), None);
+    auth::discard_pending(&config);
+}
+
+#[wasm_bindgen_test]
 fn a_pending_request_older_than_ten_minutes_is_rejected() {
     let config = config("memory");
     let old = PendingRequest::new(

@@ -143,6 +143,10 @@ struct Inner {
     refreshing: Cell<bool>,
     /// Waiting for another tab to share its session (`share_session`).
     share_wait: RefCell<Option<futures_channel::oneshot::Sender<String>>>,
+    /// Moves on whenever the session is ended here (sign-out, here or in another tab, a
+    /// cancelled sign-in, a dead token, shut-down): a token answer that arrives for an
+    /// earlier epoch is not taken, and its tokens are revoked.
+    epoch: Cell<u64>,
     shut: Cell<bool>,
 }
 
@@ -169,6 +173,7 @@ impl AuthController {
             refresh: RefCell::new(None),
             refreshing: Cell::new(false),
             share_wait: RefCell::new(None),
+            epoch: Cell::new(0),
             shut: Cell::new(false),
         });
         // A page restored from the back-forward cache may still say "taking you to your
@@ -248,7 +253,8 @@ impl AuthController {
                 Ok(Answer::Code(redemption)) => {
                     let _ = location::replace_url(&redemption.return_to);
                     match self.redeem(&config, redemption).await {
-                        Ok(session) => Action::SignedIn(session),
+                        Ok(Some(session)) => Action::SignedIn(session),
+                        Ok(None) => Action::NoSession,
                         Err(e) => Action::CallbackFailed(e),
                     }
                 }
@@ -286,6 +292,9 @@ impl AuthController {
         let stored = answered.await.ok()?;
         // Only a live session for this provider, in the form this app writes, is taken.
         let session = Session::restore(&stored, &config.provider, now_ms())?;
+        if self.0.shut.get() {
+            return None;
+        }
         auth::keep_session(config, &session);
         Some(session)
     }
@@ -325,6 +334,7 @@ impl AuthController {
             // Nothing to open: the signed-out screen offers the token field instead.
             return;
         }
+        self.end_silent_renewal();
         let SignInMode::Popup {
             fallback_to_redirect,
         } = self.0.mode
@@ -355,6 +365,8 @@ impl AuthController {
         if config.redirect.is_none() || !renewable {
             return;
         }
+        // The person's own renewal replaces a silent one (whose pending request it replaces).
+        self.end_silent_renewal();
         match open_window(&config) {
             Err(_) => {}
             Ok(None) => self.dispatch(Action::RenewFailed),
@@ -419,6 +431,7 @@ impl AuthController {
             return;
         }
         let Some(config) = self.config() else { return };
+        self.end_silent_renewal();
         match auth::prepare_sign_in(&config, &current_route(), Via::Redirect) {
             Ok(url) => {
                 self.dispatch(Action::SignInStarted);
@@ -439,6 +452,7 @@ impl AuthController {
         if let Some(watch) = self.0.popup.borrow_mut().take() {
             watch.close_window();
         }
+        self.next_epoch();
         if let Some(config) = self.config() {
             auth::discard_pending(&config);
         }
@@ -458,12 +472,13 @@ impl AuthController {
         // With a revocation endpoint (RFC 7009) the token is posted there; this tab forgets
         // it at once all the same, and says afterwards whether the provider revoked it.
         let refresh = self.0.refresh.borrow_mut().take().map(|(token, _)| token);
-        drop(self.0.silent.borrow_mut().take());
+        self.next_epoch();
+        self.end_silent_renewal();
         let revocation = self
             .config()
             .zip(self.session())
             .and_then(|(config, session)| {
-                revoke::revocation_requests(&config, &session, refresh.as_ref())
+                revoke::revocation_requests(&config, Some(&session.access_token), refresh.as_ref())
                     .map(|request| (request, config.request_timeout_seconds))
             });
         drop(self.0.popup.borrow_mut().take());
@@ -499,8 +514,14 @@ impl AuthController {
             return;
         }
         drop(self.0.popup.borrow_mut().take());
-        drop(self.0.refresh.borrow_mut().take());
+        self.next_epoch();
+        self.end_silent_renewal();
+        // This tab's own tokens end too: revoked where the provider can (a shared access token
+        // the other tab already revoked is simply revoked again).
+        let refresh = self.0.refresh.borrow_mut().take().map(|(token, _)| token);
         if let Some(config) = self.config() {
+            let access = self.session().map(|s| s.access_token.clone());
+            revoke_quietly(&config, access.as_ref(), refresh.as_ref());
             auth::sign_out(&config);
         }
         self.dispatch(Action::SignedOutElsewhere);
@@ -535,8 +556,13 @@ impl AuthController {
     /// The token died (expiry, or a 401): its kept copy goes, and, unless a renewal is under
     /// way (which keeps its pending request), the chosen account and any pending request too.
     fn forget_dead_session(&self) {
-        drop(self.0.refresh.borrow_mut().take());
-        drop(self.0.silent.borrow_mut().take());
+        self.next_epoch();
+        self.end_silent_renewal();
+        // The access token is dead; a refresh token that would outlive it is revoked.
+        let refresh = self.0.refresh.borrow_mut().take().map(|(token, _)| token);
+        if let (Some(config), Some(refresh)) = (self.config(), refresh) {
+            revoke_quietly(&config, None, Some(&refresh));
+        }
         if let Some(config) = self.config() {
             if matches!(self.screen(), Screen::Renewing { .. }) {
                 auth::forget_session(&config);
@@ -566,7 +592,23 @@ impl AuthController {
         drop(self.0.silent.borrow_mut().take());
         drop(self.0.page_shown.borrow_mut().take());
         drop(self.0.tabs.borrow_mut().take());
-        drop(self.0.refresh.borrow_mut().take());
+        self.next_epoch();
+        // Nobody holds the refresh token after this: it is revoked where the provider can.
+        let refresh = self.0.refresh.borrow_mut().take().map(|(token, _)| token);
+        if let (Some(config), Some(refresh)) = (self.config(), refresh) {
+            revoke_quietly(&config, None, Some(&refresh));
+        }
+    }
+
+    /// Ends this session's epoch: token answers still on their way are not taken.
+    fn next_epoch(&self) {
+        self.0.epoch.set(self.0.epoch.get() + 1);
+    }
+
+    /// Removes a silent renewal's frame, if one is out; its pending request is left to
+    /// whatever replaces or ends it.
+    fn end_silent_renewal(&self) {
+        drop(self.0.silent.borrow_mut().take());
     }
 
     fn finish_popup(&self, query: &str, fragment: &str, path: &str) {
@@ -582,7 +624,8 @@ impl AuthController {
                             return;
                         };
                         let action = match c.redeem(&config, redemption).await {
-                            Ok(session) => Action::SignedIn(session),
+                            Ok(Some(session)) => Action::SignedIn(session),
+                            Ok(None) => return,
                             Err(e) => c.failed(e),
                         };
                         c.dispatch(action);
@@ -603,11 +646,14 @@ impl AuthController {
     /// Redeems a code-grant callback's code, once, at the token endpoint (with its PKCE
     /// verifier, and no secret), and keeps what it gives: the session as configured, the
     /// refresh token in memory only.
+    /// `Ok(None)` when the session was ended here while the token request was out: the
+    /// tokens it gave are revoked, not kept.
     async fn redeem(
         &self,
         config: &Config,
         redemption: Redemption,
-    ) -> Result<Session, CallbackError> {
+    ) -> Result<Option<Session>, CallbackError> {
+        let epoch = self.0.epoch.get();
         let redirect = config
             .redirect
             .as_ref()
@@ -627,12 +673,14 @@ impl AuthController {
             &redemption.scopes,
             now_ms(),
         )?;
-        if self.0.shut.get() {
-            return Err(CallbackError::NoPendingRequest);
+        if self.0.shut.get() || self.0.epoch.get() != epoch {
+            let access = &tokens.session.access_token;
+            revoke_quietly(config, Some(access), tokens.refresh_token.as_ref());
+            return Ok(None);
         }
         auth::keep_session(config, &tokens.session);
         self.hold_refresh(tokens.refresh_token, &tokens.session);
-        Ok(tokens.session)
+        Ok(Some(tokens.session))
     }
 
     /// Keeps `refresh_token` (in memory) for `session`, to be used shortly before the session
@@ -682,17 +730,27 @@ impl AuthController {
                 return;
             };
             c.0.refreshing.set(false);
-            // Signed out, or signed in afresh, meanwhile: this answer is for nobody.
-            let current = c.session().is_some_and(|s| Rc::ptr_eq(&s, &session));
-            if !current || c.0.shut.get() {
-                return;
-            }
             let tokens = answer
                 .map_err(|_| CallbackError::TokenEndpoint("it did not answer".into()))
                 .and_then(|a| {
                     let asked: Vec<String> = session.scope.tokens().to_vec();
                     token::read_response(a.status, &a.body, &config.provider, &asked, now_ms())
                 });
+            // Signed out, or signed in afresh, meanwhile: this answer is for nobody. What it
+            // gave is revoked, and a newer session's refresh (which waited for this one) is
+            // scheduled again.
+            let current = c.session().is_some_and(|s| Rc::ptr_eq(&s, &session));
+            if !current || c.0.shut.get() {
+                if let Ok(tokens) = &tokens {
+                    let access = &tokens.session.access_token;
+                    revoke_quietly(&config, Some(access), tokens.refresh_token.as_ref());
+                }
+                let held = c.0.refresh.borrow().as_ref().map(|(t, _)| t.clone());
+                if let (Some(held), Some(now)) = (held, c.session().filter(|_| !c.0.shut.get())) {
+                    c.hold_refresh(Some(held), &now);
+                }
+                return;
+            }
             match tokens {
                 Ok(tokens) => {
                     let kept = token::after_refresh(refresh_token, tokens.refresh_token);
@@ -701,6 +759,8 @@ impl AuthController {
                     c.dispatch(Action::SignedIn(tokens.session));
                 }
                 Err(e) if token::is_invalid_grant(&e) => {
+                    // Dead at the provider already: nothing to revoke.
+                    drop(c.0.refresh.borrow_mut().take());
                     c.forget_dead_session();
                     c.dispatch(Action::TokenExpired);
                 }
@@ -864,7 +924,8 @@ impl AuthController {
                         return;
                     };
                     match c.redeem(&config, redemption).await {
-                        Ok(session) => c.dispatch(Action::SignedIn(session)),
+                        Ok(Some(session)) => c.dispatch(Action::SignedIn(session)),
+                        Ok(None) => {}
                         Err(_) => c.tell_expiring(at),
                     }
                 });
@@ -887,6 +948,25 @@ impl AuthController {
             }
         });
     }
+}
+
+/// Posts revocations (RFC 7009) for tokens this tab is giving up without a sign-out screen to
+/// report on: best effort, nothing is dispatched.
+fn revoke_quietly(
+    config: &Config,
+    access_token: Option<&crate::oauth::AccessToken>,
+    refresh_token: Option<&RefreshToken>,
+) {
+    let Some((url, forms)) = revoke::revocation_requests(config, access_token, refresh_token)
+    else {
+        return;
+    };
+    let timeout = config.request_timeout_seconds;
+    wasm_bindgen_futures::spawn_local(async move {
+        for form in forms {
+            let _ = http::post_form(&url, &form, timeout).await;
+        }
+    });
 }
 
 /// How long a new tab waits for another tab to share its session: open tabs answer within a

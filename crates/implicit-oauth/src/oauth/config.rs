@@ -215,7 +215,7 @@ pub enum ConfigError {
     /// A field's value is of the wrong type, or not one of the words it allows.
     #[error("config.json, field `{field}`: {problem}")]
     Value {
-        /// The field's path in `config.json` (`grant`, `rate_limit.requests`).
+        /// The field's name in `config.json` (`grant`; `rate_limit` for a bad value inside it).
         field: String,
         /// What serde found wrong with the value.
         problem: String,
@@ -245,19 +245,14 @@ const RESERVED_AUTHORIZE_PARAMS: [&str; 7] = [
 impl Config {
     /// Parses and validates `config.json`.
     pub fn from_json(text: &str) -> Result<Self, ConfigError> {
-        let mut json = serde_json::Deserializer::from_str(text);
-        let raw: RawConfig = serde_path_to_error::deserialize(&mut json).map_err(|e| {
-            let field = e.path().to_string();
-            let inner = e.into_inner();
-            let problem = inner.to_string();
+        let raw: RawConfig = serde_json::from_str(text).map_err(|e| {
+            let problem = e.to_string();
             // Broken JSON, or an unknown field, is about the whole file: no field to name.
-            let about_a_value = inner.classify() == serde_json::error::Category::Data
-                && field != "."
+            let about_a_value = e.classify() == serde_json::error::Category::Data
                 && !problem.starts_with("unknown field");
-            if about_a_value {
-                ConfigError::Value { field, problem }
-            } else {
-                ConfigError::Syntax(problem)
+            match about_a_value.then(|| field_at_fault(text)).flatten() {
+                Some(field) => ConfigError::Value { field, problem },
+                None => ConfigError::Syntax(problem),
             }
         })?;
         Self::validate(raw)
@@ -978,6 +973,19 @@ fn redirect(
     })
 }
 
+/// The top-level field of `text` (a JSON object that failed to read as [`RawConfig`]) whose
+/// value is at fault: the first one that fails to read on its own. serde's own error names
+/// the value, not where it was.
+fn field_at_fault(text: &str) -> Option<String> {
+    let fields: serde_json::Map<String, serde_json::Value> = serde_json::from_str(text).ok()?;
+    fields.into_iter().find_map(|(name, value)| {
+        let alone = serde_json::Value::Object([(name.clone(), value)].into_iter().collect());
+        serde_json::from_str::<RawConfig>(&alone.to_string())
+            .is_err()
+            .then_some(name)
+    })
+}
+
 /// An absolute `https:` URL (plain `http:` only on loopback, for local development) without a
 /// fragment: the fragment is where the token comes back, so it must be ours.
 fn endpoint(name: &'static str, value: &str) -> Result<Url, ConfigError> {
@@ -1364,7 +1372,7 @@ pub(crate) mod tests {
         )
         .unwrap_err();
         assert!(
-            matches!(&err, ConfigError::Value { field, .. } if field == "rate_limit.requests"),
+            matches!(&err, ConfigError::Value { field, .. } if field == "rate_limit"),
             "{err:?}"
         );
         // An unknown field, or broken JSON, is about the file.

@@ -1,28 +1,25 @@
 //! Token revocation (RFC 7009): what sign-out posts to the provider's revocation endpoint.
 
 use super::config::Config;
-use super::secret::RefreshToken;
-use super::session::Session;
+use super::secret::{AccessToken, RefreshToken};
 
-/// The revocation requests' endpoint and form bodies for `session` (and its refresh token,
-/// first, when there is one: revoking it ends the grant), when the configuration names an
-/// endpoint and the token came from this app's sign-in (a pasted personal token is the
+/// The revocation requests' endpoint and form bodies for an access token and a refresh token
+/// (the refresh token first: revoking it ends the grant), when the configuration names an
+/// endpoint and the tokens came from this app's sign-in (a pasted personal token is the
 /// person's own, not this client's to revoke). A public client identifies itself with its
 /// `client_id` (there is no secret to send); servers such as Authlib's refuse the request
-/// otherwise.
+/// otherwise. `None` when there is nothing to post.
 pub fn revocation_requests(
     config: &Config,
-    session: &Session,
+    access_token: Option<&AccessToken>,
     refresh_token: Option<&RefreshToken>,
 ) -> Option<(String, Vec<String>)> {
     let url = config.revocation_url.as_ref()?;
     let client_id = &config.redirect.as_ref()?.client_id;
     let refresh = refresh_token.map(|t| form(client_id, t.secret(), "refresh_token"));
-    let access = form(client_id, session.access_token.secret(), "access_token");
-    Some((
-        url.as_str().to_owned(),
-        refresh.into_iter().chain([access]).collect(),
-    ))
+    let access = access_token.map(|t| form(client_id, t.secret(), "access_token"));
+    let forms: Vec<String> = refresh.into_iter().chain(access).collect();
+    (!forms.is_empty()).then(|| (url.as_str().to_owned(), forms))
 }
 
 fn form(client_id: &str, token: &str, hint: &str) -> String {
@@ -37,7 +34,7 @@ fn form(client_id: &str, token: &str, hint: &str) -> String {
 mod tests {
     use super::*;
     use crate::oauth::config::tests::sample_json;
-    use crate::oauth::{AccessToken, Scope};
+    use crate::oauth::{AccessToken, Scope, Session};
 
     fn session(token: &str) -> Session {
         Session {
@@ -53,7 +50,8 @@ mod tests {
         let mut json = sample_json();
         json["revocation_url"] = "https://id.getharvest.com/oauth2/revoke".into();
         let config = Config::from_json(&json.to_string()).unwrap();
-        let (url, bodies) = revocation_requests(&config, &session("a b&c=d"), None).unwrap();
+        let token = session("a b&c=d").access_token;
+        let (url, bodies) = revocation_requests(&config, Some(&token), None).unwrap();
         assert_eq!(url, "https://id.getharvest.com/oauth2/revoke");
         let [body] = &bodies[..] else {
             panic!("{bodies:?}")
@@ -80,7 +78,8 @@ mod tests {
         json["revocation_url"] = "https://id.getharvest.com/oauth2/revoke".into();
         let config = Config::from_json(&json.to_string()).unwrap();
         let refresh = RefreshToken::new("r");
-        let (_, bodies) = revocation_requests(&config, &session("a"), Some(&refresh)).unwrap();
+        let access = session("a").access_token;
+        let (_, bodies) = revocation_requests(&config, Some(&access), Some(&refresh)).unwrap();
         let hints: Vec<String> = bodies
             .iter()
             .map(|b| {
@@ -90,11 +89,16 @@ mod tests {
             })
             .collect();
         assert_eq!(hints, ["r:refresh_token", "a:access_token"]);
+        // A refresh token alone (its access token already dead), or nothing at all.
+        let (_, bodies) = revocation_requests(&config, None, Some(&refresh)).unwrap();
+        assert_eq!(bodies.len(), 1);
+        assert_eq!(revocation_requests(&config, None, None), None);
     }
 
     #[test]
     fn nothing_is_posted_without_an_endpoint() {
         let config = Config::from_json(&sample_json().to_string()).unwrap();
-        assert_eq!(revocation_requests(&config, &session("t"), None), None);
+        let token = session("t").access_token;
+        assert_eq!(revocation_requests(&config, Some(&token), None), None);
     }
 }
