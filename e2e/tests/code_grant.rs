@@ -291,3 +291,37 @@ async fn token_endpoint_errors_are_shown_like_authorization_errors() {
     assert_eq!(env.all_storage().await, "[[],[]]");
     env.close().await;
 }
+
+/// A sign-out while the code is being redeemed wins: the answer that arrives afterwards signs
+/// nobody in, and the tokens it gave are revoked at the provider.
+#[tokio::test]
+async fn a_sign_out_during_redemption_is_not_undone_by_the_late_answer() {
+    let env = code_env().await;
+    env.open_demo_host("/embed-demo.html").await;
+    // Every provider answer now takes two seconds, the token endpoint's included.
+    env.provider
+        .set_faults(|f| f.delay = Duration::from_secs(2));
+    env.popup_sign_in("#login-a #sign-in").await;
+    env.click("#host-sign-out-a").await;
+    env.wait_for("#login-a [data-screen=\"signed-out\"]").await;
+    let revoked = || {
+        env.provider
+            .recorded()
+            .into_iter()
+            .filter(|r| r.path == "/oauth2/revoke" && r.status == 200)
+            .count()
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    while revoked() == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the late tokens were revoked"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(token_requests(&env).len(), 1);
+    assert!(env.count("#login-a [data-screen=\"signed-in\"]").await == 0);
+    assert!(!env.host_events().await.contains(&"a: signedin".to_owned()));
+    assert_eq!(env.all_storage().await, "[[],[]]");
+    env.close().await;
+}
