@@ -254,10 +254,32 @@ async fn sign_out_revokes_the_refresh_token_and_the_access_token() {
     env.wait_for("#user-name").await;
     let refresh = env.provider.store.live_refresh_tokens();
     assert_eq!(refresh.len(), 1);
+    // The access token, from the session this tab keeps, to call the API with afterwards.
+    let token = env
+        .js(
+            "const kept = Object.entries(sessionStorage).find(([k]) => k.endsWith(':session'));
+             return new URLSearchParams(kept[1]).get('access_token');",
+        )
+        .await
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let me = format!(
+        "const done = arguments[arguments.length - 1];
+         fetch('{}/api/me', {{ headers: {{ Authorization: 'Bearer {token}' }} }})
+             .then((r) => done(r.status), () => done(0));",
+        env.provider_url
+    );
+    assert_eq!(env.browser.execute_async(&me, vec![]).await.unwrap(), 200);
     env.click("#sign-out").await;
     env.screen("signed-out").await;
     env.wait_for_text("the provider revoked the access token")
         .await;
+    assert_eq!(
+        env.browser.execute_async(&me, vec![]).await.unwrap(),
+        401,
+        "the revoked token is refused"
+    );
     let revocations = env
         .provider
         .recorded()

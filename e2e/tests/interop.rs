@@ -42,6 +42,18 @@ async fn start(extra: serde_json::Value, token_lifetime: Duration) -> (Env, Dot)
     (env, dot)
 }
 
+/// The status of the protected API's answer to `token`, called from the page (the app's
+/// config.json says where the API is).
+async fn me_status(env: &Env, token: &str) -> serde_json::Value {
+    let script = format!(
+        "const done = arguments[arguments.length - 1];
+         fetch('config.json').then((r) => r.json())
+             .then((c) => fetch(c.api_base + '/me', {{ headers: {{ Authorization: 'Bearer {token}' }} }}))
+             .then((r) => done(r.status), () => done(0));"
+    );
+    env.browser.execute_async(&script, vec![]).await.unwrap()
+}
+
 /// From the signed-out screen to the server's consent page, logging in on the way.
 async fn to_consent(env: &Env) {
     env.open("/").await;
@@ -152,32 +164,14 @@ async fn sign_out_revokes_the_token_at_the_server_as_a_public_client() {
         .as_str()
         .unwrap()
         .to_owned();
-    // The protected API, called from the page with that token (the app's config.json says
-    // where it is).
-    let me = |token: &str| {
-        format!(
-            "const done = arguments[arguments.length - 1];
-             fetch('config.json').then((r) => r.json())
-                 .then((c) => fetch(c.api_base + '/me', {{ headers: {{ Authorization: 'Bearer {token}' }} }}))
-                 .then((r) => done(r.status), () => done(0));"
-        )
-    };
-    assert_eq!(
-        env.browser
-            .execute_async(&me(&token), vec![])
-            .await
-            .unwrap(),
-        200
-    );
+    // The protected API, called from the page with that token.
+    assert_eq!(me_status(&env, &token).await, 200);
     env.click("#sign-out").await;
     env.screen("signed-out").await;
     env.wait_for_text("the provider revoked the access token")
         .await;
     assert_eq!(
-        env.browser
-            .execute_async(&me(&token), vec![])
-            .await
-            .unwrap(),
+        me_status(&env, &token).await,
         401,
         "the revoked token is refused"
     );
@@ -220,32 +214,12 @@ async fn code_with_pkce_signs_in_calls_the_api_and_revokes_as_a_public_client() 
         .find(|(k, _)| k == "access_token")
         .map(|(_, v)| v.into_owned())
         .unwrap();
-    let me = |token: &str| {
-        format!(
-            "const done = arguments[arguments.length - 1];
-             fetch('config.json').then((r) => r.json())
-                 .then((c) => fetch(c.api_base + '/me', {{ headers: {{ Authorization: 'Bearer {token}' }} }}))
-                 .then((r) => done(r.status), () => done(0));"
-        )
-    };
-    assert_eq!(
-        env.browser
-            .execute_async(&me(&token), vec![])
-            .await
-            .unwrap(),
-        200
-    );
+    assert_eq!(me_status(&env, &token).await, 200);
     env.click("#sign-out").await;
     env.screen("signed-out").await;
     env.wait_for_text("the provider revoked the access token")
         .await;
-    assert_eq!(
-        env.browser
-            .execute_async(&me(&token), vec![])
-            .await
-            .unwrap(),
-        401
-    );
+    assert_eq!(me_status(&env, &token).await, 401);
     assert_eq!(
         dot.refresh_tokens(),
         [(refresh[0].0.clone(), true)],

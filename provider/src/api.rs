@@ -182,6 +182,13 @@ pub async fn time_entries(
     )
 }
 
+/// The value of `key` in a form (its first).
+fn form_value<'a>(form: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    form.iter()
+        .find(|(name, _)| name == key)
+        .map(|(_, v)| v.as_str())
+}
+
 /// `POST /oauth2/revoke` (RFC 7009), form-encoded `token` (and `token_type_hint`) from a public
 /// client that names itself with `client_id`: 200 whether or not the token was live (§2.2: an
 /// unknown token is no error), 400 `invalid_request` without a token, 401 `invalid_client` for
@@ -190,14 +197,8 @@ pub async fn revoke(
     State(p): State<Arc<Provider>>,
     axum::Form(form): axum::Form<Vec<(String, String)>>,
 ) -> Response {
-    let get = |k: &str| {
-        form.iter()
-            .find(|(name, _)| name == k)
-            .map(|(_, v)| v.as_str())
-    };
-    let known = |id: &str| {
-        id == p.settings.client_id || p.settings.other_client_ids.iter().any(|o| o == id)
-    };
+    let get = |k: &str| form_value(&form, k);
+    let known = |id: &str| p.settings.knows_client(id);
     match (get("token"), get("client_id")) {
         (_, id) if !id.is_some_and(known) => (
             StatusCode::UNAUTHORIZED,
@@ -232,14 +233,8 @@ pub async fn token(
             "A parameter is repeated.",
         );
     }
-    let get = |k: &str| {
-        form.iter()
-            .find(|(name, _)| name == k)
-            .map(|(_, v)| v.as_str())
-    };
-    let known = |id: &str| {
-        id == p.settings.client_id || p.settings.other_client_ids.iter().any(|o| o == id)
-    };
+    let get = |k: &str| form_value(&form, k);
+    let known = |id: &str| p.settings.knows_client(id);
     let Some(client_id) = get("client_id").filter(|id| known(id)) else {
         return token_error(
             StatusCode::UNAUTHORIZED,

@@ -47,10 +47,7 @@ pub async fn show(State(p): State<Arc<Provider>>, RawQuery(raw): RawQuery) -> Re
         Err(e) => return error_page(StatusCode::BAD_REQUEST, &e),
     };
     let get = |k: &str| params.get(k).map(String::as_str);
-    let registered = |id: &str| {
-        id == p.settings.client_id || p.settings.other_client_ids.iter().any(|o| o == id)
-    };
-    if !get("client_id").is_some_and(registered) {
+    if !get("client_id").is_some_and(|id| p.settings.knows_client(id)) {
         return error_page(
             StatusCode::BAD_REQUEST,
             "Unknown client_id: this application is not registered.",

@@ -59,6 +59,11 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// Whether `id` is one of the registered client ids.
+    pub fn knows_client(&self, id: &str) -> bool {
+        id == self.client_id || self.other_client_ids.iter().any(|o| o == id)
+    }
+
     /// The demo client: the app served by `make run` on 127.0.0.1:8080.
     pub fn demo() -> Self {
         Settings {

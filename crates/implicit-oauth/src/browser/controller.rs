@@ -663,22 +663,33 @@ impl AuthController {
             .as_ref()
             .ok_or(CallbackError::NoPendingRequest)?;
         let (url, form) = token::code_request(token_url, redirect, &redemption);
-        let answer = http::post_form(&url, &form, config.request_timeout_seconds)
+        let tokens = http::post_form(&url, &form, config.request_timeout_seconds)
             .await
-            .map_err(|_| CallbackError::TokenEndpoint("it did not answer".into()))?;
-        let tokens = token::read_response(
-            answer.status,
-            &answer.body,
-            &config.provider,
-            &redemption.scopes,
-            now_ms(),
-        )?;
+            .map_err(|_| CallbackError::TokenEndpoint("it did not answer".into()))
+            .and_then(|answer| {
+                token::read_response(
+                    answer.status,
+                    &answer.body,
+                    &config.provider,
+                    &redemption.scopes,
+                    now_ms(),
+                )
+            });
+        // Ended here meanwhile: neither the tokens nor an error are for anyone now.
         if self.0.shut.get() || self.0.epoch.get() != epoch {
-            let access = &tokens.session.access_token;
-            revoke_quietly(config, Some(access), tokens.refresh_token.as_ref());
+            if let Ok(tokens) = &tokens {
+                let access = &tokens.session.access_token;
+                revoke_quietly(config, Some(access), tokens.refresh_token.as_ref());
+            }
             return Ok(None);
         }
+        let tokens = tokens?;
         auth::keep_session(config, &tokens.session);
+        // A renewal by sign-in is a new grant: the old grant's refresh token is revoked.
+        let replaced = self.0.refresh.borrow_mut().take().map(|(token, _)| token);
+        if let Some(old) = replaced.filter(|old| tokens.refresh_token.as_ref() != Some(old)) {
+            revoke_quietly(config, None, Some(&old));
+        }
         self.hold_refresh(tokens.refresh_token, &tokens.session);
         Ok(Some(tokens.session))
     }
