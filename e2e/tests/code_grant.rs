@@ -347,3 +347,31 @@ async fn a_sign_out_during_redemption_is_not_undone_by_the_late_answer() {
     assert_eq!(env.all_storage().await, "[[],[]]");
     env.close().await;
 }
+
+/// A refresh that failed (or a laptop asleep past the refresh instant) is tried once more when
+/// the access token expires, before the session is given up.
+#[tokio::test]
+async fn a_refresh_that_failed_is_tried_again_at_expiry_before_the_session_ends() {
+    let env = env_with(Duration::from_secs(8), true).await;
+    env.open("/").await;
+    env.sign_in().await;
+    env.wait_for("#user-name").await;
+    // The refresh at 6 s meets a server error; a retry 10 s on would come after the expiry.
+    env.provider.set_faults(|f| f.server_errors = 1);
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while token_requests(&env).len() < 3 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "a second refresh, at the expiry: {:?}",
+            token_requests(&env)
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let statuses: Vec<u16> = token_requests(&env).iter().map(|r| r.status).collect();
+    assert_eq!(statuses, [200, 500, 200]);
+    env.click("#refresh").await;
+    env.wait_for("#user-name").await;
+    env.screen("signed-in").await;
+    assert_eq!(env.last_request("/api/me").status, 200);
+    env.close().await;
+}

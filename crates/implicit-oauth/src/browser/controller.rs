@@ -713,7 +713,8 @@ impl AuthController {
     /// Trades the refresh token for a new access token, without leaving the page: the new
     /// session replaces the old, a rotated refresh token the old one. `invalid_grant` (revoked,
     /// expired, replayed) ends the session: the person signs in again. After any other failure
-    /// it tries again ten seconds on, for as long as the old token lives.
+    /// it tries again ten seconds on while the old token lives, and once more when it expires;
+    /// a failure then ends the session.
     fn refresh(&self) {
         if self.0.shut.get() || self.0.refreshing.get() {
             return;
@@ -776,7 +777,8 @@ impl AuthController {
                     c.dispatch(Action::TokenExpired);
                 }
                 Err(_) => {
-                    // Once more, ten seconds on, if the access token still lives then.
+                    // Once more, ten seconds on, if the access token still lives then; at its
+                    // expiry it is tried once more; after that the session ends.
                     let retry = now_ms() + 10_000;
                     if session.expires_at_ms.is_some_and(|at| retry < at) {
                         let weak = Rc::downgrade(&c.0);
@@ -786,6 +788,9 @@ impl AuthController {
                         if let Some(held) = c.0.refresh.borrow_mut().as_mut() {
                             held.1 = Some(watch);
                         }
+                    } else if session.is_expired(now_ms()) {
+                        c.forget_dead_session();
+                        c.dispatch(Action::TokenExpired);
                     }
                 }
             }
@@ -848,6 +853,12 @@ impl AuthController {
         *slot = at.map(|at| {
             let watch = ExpiryWatch::start(at, move || {
                 with(&weak, |c| {
+                    // A refresh token may still renew a token that expired unrefreshed (a
+                    // laptop asleep past both instants, a refresh that failed): it is tried
+                    // first, and the session ends only if that fails.
+                    if c.renews_itself() {
+                        return c.refresh();
+                    }
                     c.forget_dead_session();
                     c.dispatch(Action::TokenExpired);
                 });
