@@ -375,3 +375,40 @@ async fn a_refresh_that_failed_is_tried_again_at_expiry_before_the_session_ends(
     assert_eq!(env.last_request("/api/me").status, 200);
     env.close().await;
 }
+
+/// A 401 for an access token while a refresh token is in hand tries the refresh first: the
+/// person stays signed in with a new token instead of being sent to sign in again.
+#[tokio::test]
+async fn a_401_with_a_refresh_token_in_hand_refreshes_instead_of_ending_the_session() {
+    let env = env_with(Duration::from_secs(3600), true).await;
+    env.open("/").await;
+    env.sign_in().await;
+    env.wait_for("#user-name").await;
+    let token = env
+        .js(
+            "const kept = Object.entries(sessionStorage).find(([k]) => k.endsWith(':session'));
+             return new URLSearchParams(kept[1]).get('access_token');",
+        )
+        .await
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // The access token alone is revoked at the provider.
+    assert!(env.provider.store.revoke(&token));
+    env.click("#refresh").await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    while token_requests(&env).len() < 2 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "a refresh after the 401"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    env.screen("signed-in").await;
+    env.click("#refresh").await;
+    env.wait_for("#user-name").await;
+    let me = env.last_request("/api/me");
+    assert_eq!(me.status, 200);
+    assert_eq!(env.count("[data-screen=\"signed-out\"]").await, 0);
+    env.close().await;
+}

@@ -142,7 +142,7 @@ impl Client {
                         let client = controller
                             .client()
                             .ok_or_else(|| JsError::new("not signed in"))?;
-                        *slot = Some((session, client.clone()));
+                        *slot = Some((session.clone(), client.clone()));
                         client
                     }
                 }
@@ -156,7 +156,14 @@ impl Client {
                 Ok((body, _)) => js_sys::JSON::parse(&body)
                     .map_err(|_| JsError::new(&crate::api::ApiError::Malformed.to_string()).into()),
                 Err(crate::api::ApiError::Unauthorized) => {
-                    controller.unauthorized();
+                    // Only for the session the request was sent with: a late 401 for a token
+                    // that a renewal or refresh has replaced ends nothing.
+                    if controller
+                        .session()
+                        .is_some_and(|s| Rc::ptr_eq(&s, &session))
+                    {
+                        controller.unauthorized();
+                    }
                     Err(JsError::new(&crate::api::ApiError::Unauthorized.to_string()).into())
                 }
                 Err(e) => Err(JsError::new(&e.to_string()).into()),

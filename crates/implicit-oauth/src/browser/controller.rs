@@ -17,7 +17,9 @@ use super::tabs::{Heard, Tabs};
 use super::{http, location, now_ms};
 use crate::oauth::callback::{self, Response};
 use crate::oauth::{revoke, token};
-use crate::oauth::{Answer, CallbackError, Config, Redemption, RefreshToken, Session};
+use crate::oauth::{
+    Answer, CallbackError, Config, Redemption, RefreshToken, Session, TokenStorage,
+};
 use crate::state::{Action, Screen};
 use gloo_events::EventListener;
 use std::cell::{Cell, RefCell};
@@ -279,6 +281,7 @@ impl AuthController {
     /// Asks this app's other tabs for their live session, and waits briefly for the first
     /// answer (none when no tab is signed in, or none shares).
     async fn session_from_tabs(&self, config: &Config) -> Option<Session> {
+        let epoch = self.0.epoch.get();
         let (answer, answered) = futures_channel::oneshot::channel();
         *self.0.share_wait.borrow_mut() = Some(answer);
         if let Some(tabs) = self.0.tabs.borrow().as_ref() {
@@ -292,7 +295,7 @@ impl AuthController {
         let stored = answered.await.ok()?;
         // Only a live session for this provider, in the form this app writes, is taken.
         let session = Session::restore(&stored, &config.provider, now_ms())?;
-        if self.0.shut.get() {
+        if self.0.shut.get() || self.0.epoch.get() != epoch {
             return None;
         }
         auth::keep_session(config, &session);
@@ -474,13 +477,11 @@ impl AuthController {
         let refresh = self.0.refresh.borrow_mut().take().map(|(token, _)| token);
         self.next_epoch();
         self.end_silent_renewal();
-        let revocation = self
-            .config()
-            .zip(self.session())
-            .and_then(|(config, session)| {
-                revoke::revocation_requests(&config, Some(&session.access_token), refresh.as_ref())
-                    .map(|request| (request, config.request_timeout_seconds))
-            });
+        let access = self.session().map(|s| s.access_token.clone());
+        let revocation = self.config().and_then(|config| {
+            revoke::revocation_requests(&config, access.as_ref(), refresh.as_ref())
+                .map(|request| (request, config.request_timeout_seconds))
+        });
         drop(self.0.popup.borrow_mut().take());
         if let Some(config) = self.config() {
             auth::sign_out(&config);
@@ -544,6 +545,12 @@ impl AuthController {
         if self.0.shut.get() {
             return;
         }
+        // A refresh token may still renew a refused access token (one that expired while a
+        // laptop slept, say): it is tried first; its refusal, or a failure once the token has
+        // expired, ends the session.
+        if self.renews_itself() {
+            return self.refresh();
+        }
         self.forget_dead_session();
         self.dispatch(Action::Unauthorized { now_ms: now_ms() });
         // A renewal that outlived this only as an expiry goes on; one whose session was
@@ -556,7 +563,10 @@ impl AuthController {
     /// The token died (expiry, or a 401): its kept copy goes, and, unless a renewal is under
     /// way (which keeps its pending request), the chosen account and any pending request too.
     fn forget_dead_session(&self) {
-        self.next_epoch();
+        // A renewal under way goes on: its answer is still wanted.
+        if !matches!(self.screen(), Screen::Renewing { .. }) {
+            self.next_epoch();
+        }
         self.end_silent_renewal();
         // The access token is dead; a refresh token that would outlive it is revoked.
         let refresh = self.0.refresh.borrow_mut().take().map(|(token, _)| token);
@@ -593,10 +603,14 @@ impl AuthController {
         drop(self.0.page_shown.borrow_mut().take());
         drop(self.0.tabs.borrow_mut().take());
         self.next_epoch();
-        // Nobody holds the refresh token after this: it is revoked where the provider can.
+        // Nobody holds the refresh token after this: it is revoked where the provider can,
+        // unless the session lives on elsewhere (kept in storage for the next mount, or lent
+        // to other tabs), which revoking its grant would end too.
         let refresh = self.0.refresh.borrow_mut().take().map(|(token, _)| token);
         if let (Some(config), Some(refresh)) = (self.config(), refresh) {
-            revoke_quietly(&config, None, Some(&refresh));
+            if config.token_storage != TokenStorage::Session && !config.share_session {
+                revoke_quietly(&config, None, Some(&refresh));
+            }
         }
     }
 
@@ -685,9 +699,11 @@ impl AuthController {
         }
         let tokens = tokens?;
         auth::keep_session(config, &tokens.session);
-        // A renewal by sign-in is a new grant: the old grant's refresh token is revoked.
+        // A renewal by sign-in is a new grant: the old grant's refresh token is revoked,
+        // unless other tabs were lent the old grant's access token.
         let replaced = self.0.refresh.borrow_mut().take().map(|(token, _)| token);
-        if let Some(old) = replaced.filter(|old| tokens.refresh_token.as_ref() != Some(old)) {
+        let replaced = replaced.filter(|old| tokens.refresh_token.as_ref() != Some(old));
+        if let (Some(old), false) = (replaced, config.share_session) {
             revoke_quietly(config, None, Some(&old));
         }
         self.hold_refresh(tokens.refresh_token, &tokens.session);
@@ -764,6 +780,15 @@ impl AuthController {
                 return;
             }
             match tokens {
+                // A token that is dead on arrival (`expires_in: 0`) renews nothing: refreshing
+                // it again at once would never end.
+                Ok(tokens) if tokens.session.is_expired(now_ms() + 1_000) => {
+                    let kept = token::after_refresh(refresh_token, tokens.refresh_token);
+                    revoke_quietly(&config, None, Some(&kept));
+                    drop(c.0.refresh.borrow_mut().take());
+                    c.forget_dead_session();
+                    c.dispatch(Action::TokenExpired);
+                }
                 Ok(tokens) => {
                     let kept = token::after_refresh(refresh_token, tokens.refresh_token);
                     auth::keep_session(&config, &tokens.session);
