@@ -39,6 +39,30 @@ fn token_requests(env: &Env) -> Vec<Recorded> {
         .collect()
 }
 
+/// Waits (polling) until `done()`, failing with `what` after `limit`.
+async fn until(limit: Duration, what: &str, done: impl Fn() -> bool) {
+    let deadline = std::time::Instant::now() + limit;
+    while !done() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{what} within {limit:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The access token of the session this tab keeps (`token_storage: "session"`).
+async fn kept_access_token(env: &Env) -> String {
+    env.js(
+        "const kept = Object.entries(sessionStorage).find(([k]) => k.endsWith(':session'));
+            return new URLSearchParams(kept[1]).get('access_token');",
+    )
+    .await
+    .as_str()
+    .expect("a kept session")
+    .to_owned()
+}
+
 /// The code of the provider's last redirect.
 fn last_code(env: &Env) -> String {
     let redirect = env.provider.store.last_redirect().expect("a redirect");
@@ -185,14 +209,10 @@ async fn refresh_keeps_the_person_signed_in_past_the_first_tokens_life_without_n
     env.js("window.__sameDocument = true; return null").await;
     // Two refreshes (at 6 s and about 12 s): past the first token's 8 s, and the second uses
     // the rotated refresh token.
-    let deadline = std::time::Instant::now() + Duration::from_secs(25);
-    while token_requests(&env).len() < 3 {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "two refreshes within 25 s"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    until(Duration::from_secs(25), "two refreshes within 25 s", || {
+        token_requests(&env).len() >= 3
+    })
+    .await;
     env.screen("signed-in").await;
     let refreshes: Vec<Recorded> = token_requests(&env).into_iter().skip(1).collect();
     assert!(refreshes.len() >= 2, "{refreshes:?}");
@@ -255,15 +275,7 @@ async fn sign_out_revokes_the_refresh_token_and_the_access_token() {
     let refresh = env.provider.store.live_refresh_tokens();
     assert_eq!(refresh.len(), 1);
     // The access token, from the session this tab keeps, to call the API with afterwards.
-    let token = env
-        .js(
-            "const kept = Object.entries(sessionStorage).find(([k]) => k.endsWith(':session'));
-             return new URLSearchParams(kept[1]).get('access_token');",
-        )
-        .await
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let token = kept_access_token(&env).await;
     let me = format!(
         "const done = arguments[arguments.length - 1];
          fetch('{}/api/me', {{ headers: {{ Authorization: 'Bearer {token}' }} }})
@@ -333,14 +345,12 @@ async fn a_sign_out_during_redemption_is_not_undone_by_the_late_answer() {
             .filter(|r| r.path == "/oauth2/revoke" && r.status == 200)
             .count()
     };
-    let deadline = std::time::Instant::now() + Duration::from_secs(15);
-    while revoked() == 0 {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the late tokens were revoked"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    until(
+        Duration::from_secs(15),
+        "the late tokens were revoked",
+        || revoked() > 0,
+    )
+    .await;
     assert_eq!(token_requests(&env).len(), 1);
     assert!(env.count("#login-a [data-screen=\"signed-in\"]").await == 0);
     assert!(!env.host_events().await.contains(&"a: signedin".to_owned()));
@@ -358,15 +368,12 @@ async fn a_refresh_that_failed_is_tried_again_at_expiry_before_the_session_ends(
     env.wait_for("#user-name").await;
     // The refresh at 6 s meets a server error; a retry 10 s on would come after the expiry.
     env.provider.set_faults(|f| f.server_errors = 1);
-    let deadline = std::time::Instant::now() + Duration::from_secs(20);
-    while token_requests(&env).len() < 3 {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "a second refresh, at the expiry: {:?}",
-            token_requests(&env)
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    until(
+        Duration::from_secs(20),
+        "a second refresh, at the expiry",
+        || token_requests(&env).len() >= 3,
+    )
+    .await;
     let statuses: Vec<u16> = token_requests(&env).iter().map(|r| r.status).collect();
     assert_eq!(statuses, [200, 500, 200]);
     env.click("#refresh").await;
@@ -384,26 +391,14 @@ async fn a_401_with_a_refresh_token_in_hand_refreshes_instead_of_ending_the_sess
     env.open("/").await;
     env.sign_in().await;
     env.wait_for("#user-name").await;
-    let token = env
-        .js(
-            "const kept = Object.entries(sessionStorage).find(([k]) => k.endsWith(':session'));
-             return new URLSearchParams(kept[1]).get('access_token');",
-        )
-        .await
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let token = kept_access_token(&env).await;
     // The access token alone is revoked at the provider.
     assert!(env.provider.store.revoke(&token));
     env.click("#refresh").await;
-    let deadline = std::time::Instant::now() + Duration::from_secs(15);
-    while token_requests(&env).len() < 2 {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "a refresh after the 401"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    until(Duration::from_secs(15), "a refresh after the 401", || {
+        token_requests(&env).len() >= 2
+    })
+    .await;
     env.screen("signed-in").await;
     env.click("#refresh").await;
     env.wait_for("#user-name").await;
