@@ -165,29 +165,32 @@ async fn the_dashboard_shows_person_company_assignments_and_a_multi_page_range_t
     env.open(e2e::YEAR_2026).await;
     env.sign_in().await;
     assert_eq!(env.text("#user-name").await, "Ada Lovelace");
-    let progress = env.text("#entries-progress-text").await;
     assert_eq!(
         (input(&env, "from").await, input(&env, "to").await),
         ("2026-01-01".to_owned(), "2026-12-31".to_owned())
     );
-    // Entries are counted, against the total the provider announced.
+    // Entries are counted, against the total the provider announced with the first page (the
+    // bar, its text and its position are read together, while the load runs).
     let total = total_entries(&env, "2026-01-01", "2026-12-31");
+    let seen = env
+        .poll(
+            "const text = document.getElementById('entries-progress-text');
+             if (!text || !text.textContent.includes(' of ')) return null;
+             const bar = document.getElementById('entries-progress');
+             return [text.textContent, bar.getAttribute('max'), bar.getAttribute('aria-label'),
+                     getComputedStyle(document.querySelector('.progress')).position];",
+            e2e::PATIENCE,
+        )
+        .await;
+    let [progress, max, label, position]: [String; 4] = serde_json::from_value(seen).unwrap();
     assert!(
         progress.starts_with("Loaded ") && progress.ends_with(&format!(" of {total} entries")),
         "{progress}"
     );
-    let bar = env.wait_for("#entries-progress").await;
-    assert_eq!(bar.attr("max").await.unwrap(), Some(total.to_string()));
-    assert_eq!(
-        bar.attr("aria-label").await.unwrap().as_deref(),
-        Some("Time entries loaded")
-    );
+    assert_eq!(max, total.to_string());
+    assert_eq!(label, "Time entries loaded");
     // It stays in view while the page scrolls.
-    assert_eq!(
-        env.js("return getComputedStyle(document.querySelector('.progress')).position")
-            .await,
-        "sticky"
-    );
+    assert_eq!(position, "sticky");
     assert_eq!(
         env.wait_for("#entries-live")
             .await
