@@ -136,8 +136,19 @@ async fn the_servers_token_lifetime_ends_the_session() {
     to_consent(&env).await;
     env.click("#authorize").await;
     env.screen("signed-in").await;
-    assert_eq!(env.text("#user-name").await, "Ada Lovelace");
-    assert!(env.text("#expires").await.contains("seconds"));
+    let seen = env
+        .poll(
+            "const n = document.getElementById('user-name'), e = document.getElementById('expires');
+             return n && e ? [n.textContent, e.textContent] : null",
+            e2e::PATIENCE,
+        )
+        .await;
+    let (name, expires): (String, String) = serde_json::from_value(seen).unwrap();
+    assert_eq!(name, "Ada Lovelace");
+    assert!(
+        expires.contains(" second") && !expires.contains("minute"),
+        "an 8-second token counts down in seconds: {expires}"
+    );
     env.screen("expired").await;
     assert_eq!(env.all_storage().await, "[[],[]]");
     env.close().await;
