@@ -431,3 +431,59 @@ fn the_built_pages_carry_their_own_policies_and_only_relative_urls() {
     let favicon = std::fs::read_to_string(dist_dir().join("favicon.svg")).unwrap();
     assert!(favicon.starts_with("<svg"));
 }
+
+/// The wasm is most of what a visitor downloads: our server sends the build's brotli copy
+/// (quality 11) and nginx its gzip -9 copy (`gzip_static`), byte for byte, rather than
+/// compressing it again at a lower level on every request.
+#[tokio::test]
+async fn the_wasm_arrives_as_the_builds_compressed_copy() {
+    let dist = dist_dir();
+    let names: Vec<String> = std::fs::read_dir(&dist)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    // Only content-hashed files have copies: a stale copy beside an edited config.json (or a
+    // page) would be sent in its place.
+    let copies: Vec<&String> = names
+        .iter()
+        .filter(|n| n.ends_with(".br") || n.ends_with(".gz"))
+        .collect();
+    assert!(
+        copies.len() >= 6,
+        "the wasm, JS and CSS each have a .br and a .gz: {copies:?}"
+    );
+    for copy in &copies {
+        let original = copy.trim_end_matches(".br").trim_end_matches(".gz");
+        assert!(names.iter().any(|n| n == original), "{copy} copies nothing");
+        let stem = original.split('.').next().unwrap().trim_end_matches("_bg");
+        let hash = stem.rsplit_once('-').map(|(_, h)| h).unwrap_or("");
+        assert!(
+            hash.len() >= 12 && hash.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{copy} is a copy of a file that is not content-hashed"
+        );
+    }
+    for host in [Host::Own, Host::Nginx] {
+        let env = Env::with(Options {
+            host,
+            ..Options::default()
+        })
+        .await;
+        env.open("").await;
+        env.wait_for("#sign-in").await;
+        let seen = env
+            .js("const w = performance.getEntriesByType('resource').find(e => e.name.endsWith('_bg.wasm'));
+                 return [w.name.split('/').pop(), w.encodedBodySize]")
+            .await;
+        let (wasm, sent): (String, u64) = serde_json::from_value(seen).unwrap();
+        let nginx = env.nginx_logs().is_some();
+        let copy = dist.join(format!("{wasm}.{}", if nginx { "gz" } else { "br" }));
+        assert_eq!(
+            sent,
+            std::fs::metadata(&copy).unwrap().len(),
+            "{} sent {wasm} as {}",
+            if nginx { "nginx" } else { "our server" },
+            copy.display()
+        );
+        env.close().await;
+    }
+}

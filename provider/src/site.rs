@@ -6,7 +6,10 @@
 //!
 //! Pages are where authorization responses arrive (Harvest's in the query), so every HTML
 //! answer is `no-store`: no browser or proxy keeps a copy of a callback URL's response. Files
-//! are compressed (gzip or brotli, as the browser asks): the wasm is most of the download.
+//! are compressed (gzip or brotli, as the browser asks): the wasm is most of the download. The
+//! hashed build outputs come compressed from the build at the best levels
+//! (`scripts/precompress.mjs` writes `.br` and `.gz` beside them) and are sent as they are; the
+//! rest is compressed as it is sent.
 
 use axum::http::{header, HeaderValue, Request, StatusCode};
 use axum::middleware::Next;
@@ -71,7 +74,10 @@ pub fn router(dir: PathBuf, config_json: Option<String>) -> Router {
             }
         }
     });
-    let files = ServeDir::new(&dir).fallback(in_app_route);
+    let files = ServeDir::new(&dir)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(in_app_route);
     let mut router = Router::new();
     if let Some(text) = config_json {
         router = router.route(
@@ -90,7 +96,8 @@ pub fn router(dir: PathBuf, config_json: Option<String>) -> Router {
                 async move { with_headers(req, next, csp).await }
             },
         ))
-        // A middle level: brotli's best takes about a second for the wasm, on every request.
+        // What the build did not compress (a response that has its encoding is left alone): a
+        // middle level, as it is paid on every request.
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(5)))
 }
 
@@ -185,6 +192,10 @@ mod tests {
         std::fs::write(dir.join("boot.js"), "export {};".repeat(100)).unwrap();
         let wasm: Vec<u8> = (0..20_000u32).flat_map(|i| (i % 7).to_le_bytes()).collect();
         std::fs::write(dir.join("implicit-oauth-0123456789abcdef_bg.wasm"), wasm).unwrap();
+        // The build's compressed copies of a hashed output (their bytes are stand-ins).
+        std::fs::write(dir.join("style-0123456789abcdef.css"), "body{}".repeat(100)).unwrap();
+        std::fs::write(dir.join("style-0123456789abcdef.css.br"), "brotli bytes").unwrap();
+        std::fs::write(dir.join("style-0123456789abcdef.css.gz"), "gzip bytes").unwrap();
         dir
     }
 
@@ -216,6 +227,29 @@ mod tests {
         let gzip = answer(wasm, Some("gzip")).await;
         assert_eq!(header_of(&gzip, header::CONTENT_ENCODING), "gzip");
         let plain = answer(wasm, None).await;
+        assert_eq!(header_of(&plain, header::CONTENT_ENCODING), "");
+    }
+
+    #[tokio::test]
+    async fn the_builds_compressed_copies_are_sent_as_they_are() {
+        use http_body_util::BodyExt;
+        let css = "/style-0123456789abcdef.css";
+        for (accept, encoding, body) in [
+            ("gzip, deflate, br, zstd", "br", "brotli bytes"),
+            ("gzip", "gzip", "gzip bytes"),
+        ] {
+            let r = answer(css, Some(accept)).await;
+            assert_eq!(r.status(), StatusCode::OK);
+            assert_eq!(header_of(&r, header::CONTENT_ENCODING), encoding);
+            assert_eq!(header_of(&r, header::CONTENT_TYPE), "text/css");
+            assert_eq!(
+                header_of(&r, header::CACHE_CONTROL),
+                "public, max-age=31536000, immutable"
+            );
+            let bytes = r.into_body().collect().await.unwrap().to_bytes();
+            assert_eq!(bytes, body.as_bytes(), "{accept}");
+        }
+        let plain = answer(css, None).await;
         assert_eq!(header_of(&plain, header::CONTENT_ENCODING), "");
     }
 
