@@ -3,8 +3,11 @@
 // and the app's URL). Two reports, both in the signed-in tab, whose sessionStorage holds the
 // session (the bench's config opts into it) so a reload lands on the dashboard:
 //
-// - a navigation of the app's URL with Lighthouse's mobile defaults (a mid-range phone, a slow
-//   4G connection and a 4× slower CPU, simulated): performance, accessibility, best practices;
+// - navigations of the app's URL with Lighthouse's mobile defaults (a mid-range phone, a slow
+//   4G connection and a 4× slower CPU, simulated): performance, accessibility, best practices.
+//   A single run's performance score moves by a few points from run to run (here 94 to 97 for
+//   the same build), so LIGHTHOUSE_RUNS (default 5) runs are made and the median one reported,
+//   as Lighthouse's own documentation on variability advises;
 // - a snapshot of the dashboard once its entries have loaded: accessibility, best practices.
 //
 // Prints one line of JSON: the scores, the key metrics, and the audits that did not pass.
@@ -24,7 +27,13 @@ if (!page) throw new Error(`no tab on ${appUrl}`);
 const settings = (categories) => ({
   config: { extends: "lighthouse:default", settings: { onlyCategories: categories } },
 });
-const nav = await navigation(page, appUrl, settings(["performance", "accessibility", "best-practices"]));
+const runs = Math.max(1, Number(process.env.LIGHTHOUSE_RUNS ?? 5));
+const navs = [];
+for (let i = 0; i < runs; i++) {
+  navs.push(await navigation(page, appUrl, settings(["performance", "accessibility", "best-practices"])));
+}
+const perf = ({ lhr }) => lhr.categories.performance.score;
+const nav = [...navs].sort((a, b) => perf(a) - perf(b))[Math.floor(runs / 2)];
 await page.waitForSelector('#entries-status[data-complete="true"]', { timeout: 60_000 });
 const snap = await snapshot(page, settings(["accessibility", "best-practices"]));
 
@@ -38,6 +47,7 @@ const ms = (id) => Math.round(nav.lhr.audits[id].numericValue);
 console.log(JSON.stringify({
   lighthouse: nav.lhr.lighthouseVersion,
   navigation: scores(nav),
+  performance_runs: navs.map((n) => Math.round(perf(n) * 100)),
   snapshot: scores(snap),
   metrics: {
     fcp_ms: ms("first-contentful-paint"),

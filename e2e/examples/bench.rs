@@ -3,7 +3,8 @@
 //! 10 000 time entries beside a plain DOM table, with memory. Everything runs in one headless
 //! Chromium per part, against the local provider on loopback. Prints Markdown.
 //!
-//! `BENCH_RUNS` sets the runs per side for latency (default 20) and rendering (default 5).
+//! `BENCH_RUNS` sets the runs per side for latency (default 20) and rendering (default 5);
+//! `LIGHTHOUSE_RUNS` the Lighthouse navigations, of which the median is reported (default 5).
 //!
 //! The pages it serves beside the app are in `bench/pages/`: `probe.js` (loaded first by every
 //! measured page; it timestamps what a person would notice), the jso peer page, and the plain
@@ -344,8 +345,8 @@ fn mb(bytes: f64) -> String {
     format!("{:.1}", bytes / 1_048_576.0)
 }
 
-/// `BENCH_RUNS` overrides the run counts; `BENCH_ONLY=latency,throughput,rendering` runs only
-/// the named parts (for working on one of them; `make bench` runs all three).
+/// `BENCH_RUNS` overrides the run counts; `BENCH_ONLY=latency,throughput,rendering,lighthouse`
+/// runs only the named parts (for working on one of them; `make bench` runs all four).
 #[tokio::main]
 async fn main() {
     let runs: Option<usize> = std::env::var("BENCH_RUNS")
@@ -408,10 +409,21 @@ fn report_lighthouse(r: Value) {
 "
     );
     println!(
-        "Lighthouse {} in this Chromium: a navigation of the signed-in app (the dashboard, its \
+        "Lighthouse {} in this Chromium: navigations of the signed-in app (the dashboard, its \
          session kept in the tab) with Lighthouse's mobile defaults (a mid-range phone, slow 4G \
-         and a 4× slower CPU, simulated), then a snapshot once this week's entries have loaded.\n",
-        r["lighthouse"].as_str().unwrap_or("?")
+         and a 4× slower CPU, simulated), then a snapshot once this week's entries have loaded. \
+         A single run's performance score varies by a few points, so the navigation is run {} \
+         times and the median run is reported (performance in each run: {}).\n",
+        r["lighthouse"].as_str().unwrap_or("?"),
+        r["performance_runs"].as_array().map_or(0, Vec::len),
+        r["performance_runs"]
+            .as_array()
+            .map(|runs| runs
+                .iter()
+                .map(Value::to_string)
+                .collect::<Vec<_>>()
+                .join(", "))
+            .unwrap_or_default()
     );
     println!("| report | performance | accessibility | best practices |\n|---|---:|---:|---:|");
     let score = |v: &Value| v.as_u64().map_or("–".to_owned(), |n| n.to_string());
