@@ -404,10 +404,7 @@ async fn lighthouse() -> Value {
 }
 
 fn report_lighthouse(r: Value) {
-    println!(
-        "## Lighthouse
-"
-    );
+    println!("\n## Lighthouse\n");
     println!(
         "Lighthouse {} in this Chromium: navigations of the signed-in app (the dashboard, its \
          session kept in the tab) with Lighthouse's mobile defaults (a mid-range phone, slow 4G \
