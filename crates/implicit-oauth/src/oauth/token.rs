@@ -56,9 +56,61 @@ struct Success {
     access_token: Option<String>,
     token_type: Option<String>,
     /// A number of seconds; some servers send it as a string of digits.
-    expires_in: Option<serde_json::Value>,
+    expires_in: Option<Seconds>,
     scope: Option<String>,
     refresh_token: Option<String>,
+}
+
+/// `expires_in` as the server wrote it, as text for [`callback::token_session`] to check: a
+/// number, or a string (of digits, if it is valid); anything else is not a lifetime. Read by a
+/// visitor of its own rather than as a `serde_json::Value`, whose tree costs the npm package's
+/// wasm 3 KB of gzip.
+enum Seconds {
+    Text(String),
+    Invalid,
+}
+
+impl<'de> Deserialize<'de> for Seconds {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
+        struct Read;
+        impl<'de> Visitor<'de> for Read {
+            type Value = Seconds;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a number of seconds")
+            }
+            fn visit_u64<E>(self, n: u64) -> Result<Seconds, E> {
+                Ok(Seconds::Text(n.to_string()))
+            }
+            fn visit_i64<E>(self, n: i64) -> Result<Seconds, E> {
+                Ok(Seconds::Text(n.to_string()))
+            }
+            // JSON does not tell 3600.0 from 3600; a fraction is no number of seconds. (Not
+            // printed as a float: that would cost the wasm core's float printing.)
+            fn visit_f64<E>(self, n: f64) -> Result<Seconds, E> {
+                Ok(if n.fract() == 0.0 && n.abs() < 9_007_199_254_740_992.0 {
+                    Seconds::Text((n as i64).to_string())
+                } else {
+                    Seconds::Invalid
+                })
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Seconds, E> {
+                Ok(Seconds::Text(s.to_owned()))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Seconds, E> {
+                Ok(Seconds::Invalid)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Seconds, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Seconds::Invalid)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Seconds, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Seconds::Invalid)
+            }
+        }
+        d.deserialize_any(Read)
+    }
 }
 
 /// An error response (RFC 6749 §5.2).
@@ -100,9 +152,8 @@ pub fn read_response(
     })?;
     let expires_in = match answer.expires_in {
         None => None,
-        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
-        Some(serde_json::Value::String(s)) => Some(s),
-        Some(_) => return Err(CallbackError::InvalidExpiresIn),
+        Some(Seconds::Text(s)) => Some(s),
+        Some(Seconds::Invalid) => return Err(CallbackError::InvalidExpiresIn),
     };
     let session = callback::token_session(
         provider,
@@ -267,6 +318,27 @@ mod tests {
             ),
             Err(CallbackError::InvalidExpiresIn)
         );
+        for bad in ["3600.5", "true", "[60]", r#"{"s":60}"#, r#""soon""#] {
+            assert_eq!(
+                read_response(
+                    200,
+                    &format!(r#"{{"access_token":"a","token_type":"bearer","expires_in":{bad}}}"#),
+                    "g",
+                    &[],
+                    NOW
+                ),
+                Err(CallbackError::InvalidExpiresIn),
+                "{bad}"
+            );
+        }
+        let whole = read_response(
+            200,
+            r#"{"access_token":"a","token_type":"bearer","expires_in":60.0}"#,
+            "g",
+            &[],
+            NOW,
+        );
+        assert_eq!(whole.unwrap().session.expires_at_ms, Some(NOW + 60_000));
         let shown = format!(
             "{err:?}",
             err = read_response(
