@@ -3,7 +3,7 @@
 //! 10 000 time entries beside a plain DOM table, with memory. Everything runs in one headless
 //! Chromium per part, against the local provider on loopback. Prints Markdown.
 //!
-//! `BENCH_RUNS` sets the runs per side for latency (default 20) and rendering (default 5);
+//! `BENCH_RUNS` sets the runs per side for latency (default 20) and rendering (default 9);
 //! `LIGHTHOUSE_RUNS` the Lighthouse navigations, of which the median is reported (default 5).
 //!
 //! The pages it serves beside the app are in `bench/pages/`: `probe.js` (loaded first by every
@@ -417,7 +417,7 @@ fn report_lighthouse(r: Value) {
             .as_array()
             .map(|runs| runs
                 .iter()
-                .map(Value::to_string)
+                .map(|r| r.as_u64().map_or("–".to_owned(), |n| n.to_string()))
                 .collect::<Vec<_>>()
                 .join(", "))
             .unwrap_or_default()

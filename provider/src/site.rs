@@ -131,6 +131,13 @@ async fn with_headers(req: Request<axum::body::Body>, next: Next, csp: HeaderVal
         "no-cache"
     };
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    // The build's compressed copy was chosen by the request's Accept-Encoding: a cache in
+    // front must know, or it may hand brotli to a browser that never asked for it. (The
+    // compression layer says so for what it compresses itself, and leaves a response that
+    // already has its encoding alone.)
+    if h.contains_key(header::CONTENT_ENCODING) && !h.contains_key(header::VARY) {
+        h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    }
     response
 }
 
@@ -246,11 +253,13 @@ mod tests {
                 header_of(&r, header::CACHE_CONTROL),
                 "public, max-age=31536000, immutable"
             );
+            assert_eq!(header_of(&r, header::VARY), "accept-encoding", "{accept}");
             let bytes = r.into_body().collect().await.unwrap().to_bytes();
             assert_eq!(bytes, body.as_bytes(), "{accept}");
         }
         let plain = answer(css, None).await;
         assert_eq!(header_of(&plain, header::CONTENT_ENCODING), "");
+        assert_eq!(header_of(&plain, header::VARY), "accept-encoding");
     }
 
     #[tokio::test]
