@@ -85,14 +85,17 @@ impl<'de> Deserialize<'de> for Seconds {
             fn visit_i64<E>(self, n: i64) -> Result<Seconds, E> {
                 Ok(Seconds::Text(n.to_string()))
             }
-            // JSON does not tell 3600.0 from 3600; a fraction is no number of seconds. (Not
-            // printed as a float: that would cost the wasm core's float printing.)
+            // JSON does not tell 3600.0 (or 3.6e3) from 3600; a fraction, or a sign (serde_json
+            // reads `-0` as a float), is no number of seconds. (Not printed as a float: that
+            // would cost the wasm core's float printing.)
             fn visit_f64<E>(self, n: f64) -> Result<Seconds, E> {
-                Ok(if n.fract() == 0.0 && n.abs() < 9_007_199_254_740_992.0 {
-                    Seconds::Text((n as i64).to_string())
-                } else {
-                    Seconds::Invalid
-                })
+                Ok(
+                    if n.fract() == 0.0 && n.is_sign_positive() && n < 9_007_199_254_740_992.0 {
+                        Seconds::Text((n as i64).to_string())
+                    } else {
+                        Seconds::Invalid
+                    },
+                )
             }
             fn visit_str<E>(self, s: &str) -> Result<Seconds, E> {
                 Ok(Seconds::Text(s.to_owned()))
@@ -318,7 +321,16 @@ mod tests {
             ),
             Err(CallbackError::InvalidExpiresIn)
         );
-        for bad in ["3600.5", "true", "[60]", r#"{"s":60}"#, r#""soon""#] {
+        for bad in [
+            "3600.5",
+            "-0",
+            "-0.0",
+            "18446744073709551615",
+            "true",
+            "[60]",
+            r#"{"s":60}"#,
+            r#""soon""#,
+        ] {
             assert_eq!(
                 read_response(
                     200,
@@ -339,6 +351,20 @@ mod tests {
             NOW,
         );
         assert_eq!(whole.unwrap().session.expires_at_ms, Some(NOW + 60_000));
+        for (written, secs) in [("6e1", Some(60)), ("null", None)] {
+            let read = read_response(
+                200,
+                &format!(r#"{{"access_token":"a","token_type":"bearer","expires_in":{written}}}"#),
+                "g",
+                &[],
+                NOW,
+            );
+            assert_eq!(
+                read.unwrap().session.expires_at_ms,
+                secs.map(|s: u64| NOW + s * 1000),
+                "{written}"
+            );
+        }
         let shown = format!(
             "{err:?}",
             err = read_response(
