@@ -314,6 +314,19 @@ async fn wait_ready(env: &Env) {
 
 /// Signs in from the host page `page` by popup or by redirect, and checks the person's name
 /// came from the API, the URL is clean and the events fired once.
+/// What the page's headless client's `get(args)` resolved to (its error as text, if it failed).
+async fn headless_get(env: &Env, args: &str) -> serde_json::Value {
+    env.js(&format!(
+        "window.headless.client.get({args}).then((v) => window.me = v, (e) => window.me = String(e))"
+    ))
+    .await;
+    env.poll(
+        "return window.me ?? null",
+        std::time::Duration::from_secs(10),
+    )
+    .await
+}
+
 async fn signs_in(env: &Env, page: &str, mode: &str) {
     env.open(&format!("{page}?mode={mode}")).await;
     wait_ready(env).await;
@@ -448,14 +461,7 @@ async fn the_headless_client_signs_in_calls_the_api_and_signs_out_with_no_ui_of_
     let session = env.js("return window.headless.client.session()").await;
     assert_eq!(session["signedIn"], json!(true));
     assert!(session.get("accessToken").is_none());
-    env.js("window.headless.client.get('users/me', 123456).then((v) => window.me = v, (e) => window.me = String(e))")
-        .await;
-    let me = env
-        .poll(
-            "return window.me ?? null",
-            std::time::Duration::from_secs(10),
-        )
-        .await;
+    let me = headless_get(&env, "'users/me', 123456").await;
     assert_eq!(me["first_name"], json!("Ada"), "{me}");
     let call = env.last_request("/v2/users/me");
     assert!(
@@ -575,16 +581,7 @@ async fn the_packages_headless_client_signs_in_with_the_code_grant_and_pkce() {
         (redeemed[0].method.as_str(), redeemed[0].status),
         ("POST", 200)
     );
-    env.js(
-        "window.headless.client.get('me').then((v) => window.me = v, (e) => window.me = String(e))",
-    )
-    .await;
-    let me = env
-        .poll(
-            "return window.me ?? null",
-            std::time::Duration::from_secs(10),
-        )
-        .await;
+    let me = headless_get(&env, "'me'").await;
     assert_eq!(me["name"], json!("Ada Lovelace"), "{me}");
     assert_eq!(env.all_storage().await, "[[],[]]");
     env.close().await;
