@@ -7,6 +7,15 @@ use local_provider::profiles::Profile;
 use serde_json::json;
 use std::time::Duration;
 
+/// Signed in at the app's root on the code grant, the person's name on screen.
+async fn signed_in_with(token_lifetime: Duration, refresh_tokens: bool) -> Env {
+    let env = env_with(token_lifetime, refresh_tokens).await;
+    env.open("/").await;
+    env.sign_in().await;
+    env.wait_for("#user-name").await;
+    env
+}
+
 async fn env_with(token_lifetime: Duration, refresh_tokens: bool) -> Env {
     Env::with(Options {
         profile: Profile::Generic,
@@ -197,10 +206,7 @@ async fn an_access_token_in_a_code_callback_is_refused() {
 
 #[tokio::test]
 async fn refresh_keeps_the_person_signed_in_past_the_first_tokens_life_without_navigating() {
-    let env = env_with(Duration::from_secs(8), true).await;
-    env.open("/").await;
-    env.sign_in().await;
-    env.wait_for("#user-name").await;
+    let env = signed_in_with(Duration::from_secs(8), true).await;
     let first = {
         let redeemed = token_requests(&env);
         assert_eq!(redeemed.len(), 1);
@@ -268,10 +274,7 @@ async fn a_revoked_refresh_token_ends_in_sign_in_again() {
 
 #[tokio::test]
 async fn sign_out_revokes_the_refresh_token_and_the_access_token() {
-    let env = env_with(Duration::from_secs(3600), true).await;
-    env.open("/").await;
-    env.sign_in().await;
-    env.wait_for("#user-name").await;
+    let env = signed_in_with(Duration::from_secs(3600), true).await;
     let refresh = env.provider.store.live_refresh_tokens();
     assert_eq!(refresh.len(), 1);
     // The access token, from the session this tab keeps, to call the API with afterwards.
@@ -362,10 +365,7 @@ async fn a_sign_out_during_redemption_is_not_undone_by_the_late_answer() {
 /// the access token expires, before the session is given up.
 #[tokio::test]
 async fn a_refresh_that_failed_is_tried_again_at_expiry_before_the_session_ends() {
-    let env = env_with(Duration::from_secs(8), true).await;
-    env.open("/").await;
-    env.sign_in().await;
-    env.wait_for("#user-name").await;
+    let env = signed_in_with(Duration::from_secs(8), true).await;
     // The refresh at 6 s meets a server error; a retry 10 s on would come after the expiry.
     env.provider.set_faults(|f| f.server_errors = 1);
     until(
@@ -387,10 +387,7 @@ async fn a_refresh_that_failed_is_tried_again_at_expiry_before_the_session_ends(
 /// person stays signed in with a new token instead of being sent to sign in again.
 #[tokio::test]
 async fn a_401_with_a_refresh_token_in_hand_refreshes_instead_of_ending_the_session() {
-    let env = env_with(Duration::from_secs(3600), true).await;
-    env.open("/").await;
-    env.sign_in().await;
-    env.wait_for("#user-name").await;
+    let env = signed_in_with(Duration::from_secs(3600), true).await;
     let token = kept_access_token(&env).await;
     // The access token alone is revoked at the provider.
     assert!(env.provider.store.revoke(&token));
