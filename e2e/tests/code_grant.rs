@@ -42,9 +42,9 @@ async fn code_env() -> Env {
 /// The token endpoint's requests so far.
 fn token_requests(env: &Env) -> Vec<Recorded> {
     env.provider
-        .recorded()
+        .requests_to("/oauth2/token")
         .into_iter()
-        .filter(|r| r.path == "/oauth2/token" && r.method == "POST")
+        .filter(|r| r.method == "POST")
         .collect()
 }
 
@@ -297,9 +297,9 @@ async fn sign_out_revokes_the_refresh_token_and_the_access_token() {
     );
     let revocations = env
         .provider
-        .recorded()
-        .into_iter()
-        .filter(|r| r.path == "/oauth2/revoke" && r.status == 200)
+        .requests_to("/oauth2/revoke")
+        .iter()
+        .filter(|r| r.status == 200)
         .count();
     assert_eq!(revocations, 2);
     assert!(!env.provider.store.refresh_token_is_live(&refresh[0]));
@@ -343,9 +343,9 @@ async fn a_sign_out_during_redemption_is_not_undone_by_the_late_answer() {
     env.wait_for("#login-a [data-screen=\"signed-out\"]").await;
     let revoked = || {
         env.provider
-            .recorded()
-            .into_iter()
-            .filter(|r| r.path == "/oauth2/revoke" && r.status == 200)
+            .requests_to("/oauth2/revoke")
+            .iter()
+            .filter(|r| r.status == 200)
             .count()
     };
     until(

@@ -628,19 +628,9 @@ async fn cancelling_a_load_keeps_what_arrived_marked_incomplete() {
         .text("#entries-table tfoot")
         .await
         .contains("Total so far (incomplete)"));
-    let requested = env
-        .provider
-        .recorded()
-        .iter()
-        .filter(|r| r.path == "/v2/time_entries")
-        .count();
+    let requested = env.provider.requests_to("/v2/time_entries").len();
     tokio::time::sleep(Duration::from_millis(1200)).await;
-    let later = env
-        .provider
-        .recorded()
-        .iter()
-        .filter(|r| r.path == "/v2/time_entries")
-        .count();
+    let later = env.provider.requests_to("/v2/time_entries").len();
     assert!(
         later <= requested + 1,
         "pages kept loading after cancel: {requested} then {later}"
@@ -1004,12 +994,7 @@ async fn when_the_accounts_cannot_be_listed_retry_recovers() {
     assert!(env.text("#api-error").await.contains("HTTP 500"));
     env.click("#retry-accounts").await;
     assert_eq!(env.text("#user-name").await, "Ada Lovelace");
-    let accounts_calls = env
-        .provider
-        .recorded()
-        .iter()
-        .filter(|r| r.path == "/api/v2/accounts")
-        .count();
+    let accounts_calls = env.provider.requests_to("/api/v2/accounts").len();
     assert_eq!(accounts_calls, 2, "the failed call, then the retry");
     env.close().await;
 }
@@ -1154,13 +1139,7 @@ async fn a_warning_before_expiry_renews_through_a_window_keeping_the_page() {
         ("2026-03-02".to_owned(), "2026-03-13".to_owned())
     );
     // The account was not asked for again, and the next load uses the new token.
-    let accounts = |env: &Env| {
-        env.provider
-            .recorded()
-            .iter()
-            .filter(|r| r.path == "/api/v2/accounts")
-            .count()
-    };
+    let accounts = |env: &Env| env.provider.requests_to("/api/v2/accounts").len();
     assert_eq!(accounts(&env), 1);
     env.click("#load-entries").await;
     assert!(entries_finished(&env).await);

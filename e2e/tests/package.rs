@@ -570,12 +570,7 @@ async fn the_packages_headless_client_signs_in_with_the_code_grant_and_pkce() {
         env.poll(events, std::time::Duration::from_secs(5)).await,
         "signedin"
     );
-    let redeemed: Vec<_> = env
-        .provider
-        .recorded()
-        .into_iter()
-        .filter(|r| r.path == "/oauth2/token")
-        .collect();
+    let redeemed = env.provider.requests_to("/oauth2/token");
     assert_eq!(redeemed.len(), 1);
     assert_eq!(
         (redeemed[0].method.as_str(), redeemed[0].status),

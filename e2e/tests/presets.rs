@@ -195,12 +195,7 @@ async fn sign_out_revokes_the_token_at_the_providers_revocation_endpoint() {
     env.screen("signed-out").await;
     env.wait_for_text("the provider revoked the access token")
         .await;
-    let revocations: Vec<_> = env
-        .provider
-        .recorded()
-        .into_iter()
-        .filter(|r| r.path == "/oauth2/revoke")
-        .collect();
+    let revocations = env.provider.requests_to("/oauth2/revoke");
     assert_eq!(revocations.len(), 1);
     assert_eq!(
         (revocations[0].method.as_str(), revocations[0].status),

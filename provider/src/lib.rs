@@ -72,6 +72,16 @@ impl Provider {
         self.requests.lock().unwrap().clone()
     }
 
+    /// The requests received so far for `path` (preflights included).
+    pub fn requests_to(&self, path: &str) -> Vec<faults::Recorded> {
+        let requests = self.requests.lock().unwrap();
+        requests
+            .iter()
+            .filter(|r| r.path == path)
+            .cloned()
+            .collect()
+    }
+
     /// Changes the fault switches.
     pub fn set_faults(&self, change: impl FnOnce(&mut faults::Faults)) {
         change(&mut self.faults.lock().unwrap());
