@@ -427,18 +427,17 @@ async fn lighthouse(api_ms: u64) -> Value {
 }
 
 fn report_lighthouse(r: Value, local: Value) {
-    let runs = |r: &Value| {
-        r["performance_runs"]
+    let score = |v: &Value| v.as_u64().map_or("–".to_owned(), |n| n.to_string());
+    // A list of whole numbers in the JSON line, one for each run ("–" where there is none).
+    let each = |r: &Value, key: &str| {
+        r[key]
             .as_array()
-            .map(|runs| {
-                runs.iter()
-                    .map(|r| r.as_u64().map_or("–".to_owned(), |n| n.to_string()))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            })
+            .map(|runs| runs.iter().map(score).collect::<Vec<_>>().join(", "))
             .unwrap_or_default()
     };
-    let score = |v: &Value| v.as_u64().map_or("–".to_owned(), |n| n.to_string());
+    let runs = |r: &Value| each(r, "performance_runs");
+    // How many API requests each run's simulation counted into the largest paint.
+    let counted = |r: &Value| each(r, "api_before_lcp_runs");
     let api_before_lcp = |r: &Value| match r["api_before_lcp"].as_array() {
         None => "unknown".to_owned(),
         Some(a) if a.is_empty() => "none".to_owned(),
@@ -448,18 +447,6 @@ fn report_lighthouse(r: Value, local: Value) {
             .map(|p| format!("`{p}`"))
             .collect::<Vec<_>>()
             .join(", "),
-    };
-    // How many API requests each run's simulation counted into the largest paint.
-    let counted = |r: &Value| {
-        r["api_before_lcp_runs"]
-            .as_array()
-            .map(|runs| {
-                runs.iter()
-                    .map(|n| n.as_u64().map_or("?".to_owned(), |n| n.to_string()))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            })
-            .unwrap_or_default()
     };
     println!("\n## Lighthouse\n");
     println!(
